@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace onegate {
+
+// An error as a client will see it: the HTTP status plus the OpenAI error fields.
+// When `upstreamBody` is set the error came from a provider speaking the client's own
+// dialect and is relayed byte for byte with `status`; otherwise the gateway renders
+// the fields in the inbound dialect's error shape.
+struct ApiError {
+    int status = 500;
+    QString type = QStringLiteral("server_error");
+    QString code;    // empty renders as null
+    QString message;
+    QString param;   // empty renders as null
+    bool retryable = false;
+    QByteArray upstreamBody;
+    QByteArray upstreamContentType;
+
+    static ApiError invalidRequest(const QString &message, const QString &param = {})
+    {
+        return {400, QStringLiteral("invalid_request_error"), {}, message, param, false, {}, {}};
+    }
+    static ApiError make(int status, const QString &type, const QString &code,
+                         const QString &message, bool retryable = false)
+    {
+        return {status, type, code, message, {}, retryable, {}, {}};
+    }
+};
+
+} // namespace onegate

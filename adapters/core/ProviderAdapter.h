@@ -1,0 +1,93 @@
+#pragma once
+
+#include "ApiError.h"
+#include "ProviderSettings.h"
+#include "UpstreamCall.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QJsonObject>
+#include <QStringList>
+#include <memory>
+#include <optional>
+
+namespace onegate {
+
+struct TokenUsage {
+    qint64 prompt = 0;      // all input tokens, cached ones included
+    qint64 completion = 0;  // all output tokens, reasoning included
+    qint64 cached = 0;      // input tokens read from the provider's cache
+    qint64 cacheWrite = 0;  // input tokens written to the provider's cache
+    qint64 reasoning = 0;
+    bool known = false;     // the provider reported usage at all
+};
+
+// One chat completion to send: the client's body (OpenAI Chat dialect) and where to.
+struct ChatCall {
+    const ProviderSettings *provider = nullptr;
+    QByteArray apiKey;      // resolved key for this attempt; may be empty (local servers)
+    QString upstreamModel;
+    QJsonObject body;       // as the client sent it; the adapter rewrites what it must
+    bool stream = false;
+    bool clientWantsUsage = false;  // stream_options.include_usage was set by the client
+};
+
+// Receives a decoded stream in the client's dialect.
+class ChatStreamSink {
+public:
+    virtual ~ChatStreamSink() = default;
+    // One complete event, framed and ready to write (e.g. "data: {...}\n\n").
+    // `content` is true for frames that carry model output (for time to first token).
+    virtual void streamFrame(const QByteArray &frame, bool content) = 0;
+    virtual void streamUsage(const TokenUsage &usage) = 0;
+    // The stream ended cleanly. `terminator` is the dialect's closing frame (such as
+    // "data: [DONE]\n\n"); the gateway holds it back until the usage row is durable.
+    virtual void streamCompleted(const QByteArray &terminator) = 0;
+    // The stream failed after it began. The error is rendered by the gateway in the
+    // client's dialect (or relayed verbatim when upstreamBody is set); no terminator follows.
+    virtual void streamFailed(const ApiError &error) = 0;
+};
+
+// Turns a provider's streamed body into client events. Fed whatever the transport
+// read, split anywhere.
+class ChatStreamDecoder {
+public:
+    virtual ~ChatStreamDecoder() = default;
+    virtual void feed(QByteArrayView bytes, ChatStreamSink &sink) = 0;
+    // The transport reached the end of the body without error.
+    virtual void finish(ChatStreamSink &sink) = 0;
+};
+
+struct ChatResult {
+    QByteArray body;  // the client's JSON body
+    TokenUsage usage;
+    std::optional<ApiError> error;
+};
+
+struct ModelListResult {
+    QStringList models;
+    std::optional<ApiError> error;
+};
+
+// What every provider kind implements. Adapters are stateless and shared by all
+// requests on the gateway thread; per-request state lives in the decoders they create.
+class ProviderAdapter {
+public:
+    virtual ~ProviderAdapter() = default;
+
+    virtual UpstreamRequest chatRequest(const ChatCall &call) const = 0;
+    virtual std::unique_ptr<ChatStreamDecoder> streamDecoder(const ChatCall &call) const = 0;
+    virtual ChatResult decodeChat(const ChatCall &call, const QByteArray &body) const = 0;
+    // An HTTP error answer from the provider, as the client should see it.
+    virtual ApiError mapError(int status, const QByteArray &body,
+                              const QByteArray &contentType) const = 0;
+
+    virtual UpstreamRequest modelListRequest(const ProviderSettings &provider,
+                                             const QByteArray &apiKey) const = 0;
+    virtual ModelListResult decodeModelList(const QByteArray &body) const = 0;
+};
+
+// Reads an OpenAI-shaped usage object; shared by every adapter that speaks OpenAI JSON.
+TokenUsage tokenUsageFromOpenAi(const QJsonObject &usage);
+
+} // namespace onegate

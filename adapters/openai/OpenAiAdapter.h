@@ -1,0 +1,23 @@
+#pragma once
+
+#include "core/ProviderAdapter.h"
+
+namespace onegate {
+
+// The `openai` kind: any server speaking the OpenAI Chat Completions wire format
+// (OpenAI, DeepSeek, Moonshot, Groq, OpenRouter, vLLM, LM Studio, ...). Same dialect in
+// and out, so bodies pass through untouched apart from the model name and the request
+// for streamed usage; provider errors are relayed with their own status and body.
+class OpenAiAdapter final : public ProviderAdapter {
+public:
+    UpstreamRequest chatRequest(const ChatCall &call) const override;
+    std::unique_ptr<ChatStreamDecoder> streamDecoder(const ChatCall &call) const override;
+    ChatResult decodeChat(const ChatCall &call, const QByteArray &body) const override;
+    ApiError mapError(int status, const QByteArray &body,
+                      const QByteArray &contentType) const override;
+    UpstreamRequest modelListRequest(const ProviderSettings &provider,
+                                     const QByteArray &apiKey) const override;
+    ModelListResult decodeModelList(const QByteArray &body) const override;
+};
+
+} // namespace onegate

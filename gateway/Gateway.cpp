@@ -1,0 +1,324 @@
+#include "Gateway.h"
+
+#include "http/GuardedTcpServer.h"
+#include "http/HttpFront.h"
+#include "http/HttpResponses.h"
+#include "relay/ChatExchange.h"
+#include "routing/ProviderRuntime.h"
+#include "usage/UsageRecorder.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QHttpServerRequest>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+
+namespace onegate {
+
+namespace {
+
+using Method = QHttpServerRequest::Method;
+
+const QByteArray kJson = QByteArrayLiteral("application/json");
+
+QByteArray toJson(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+ApiError methodNotAllowed(const QString &path)
+{
+    return ApiError::make(405, QStringLiteral("invalid_request_error"), QStringLiteral("method_not_allowed"),
+                          QStringLiteral("Method not allowed for %1").arg(path));
+}
+
+QHostAddress listenAddress(const QString &host)
+{
+    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
+        return QHostAddress(QHostAddress::LocalHost);
+    return QHostAddress(host);
+}
+
+// Clients are configured with ".../v1" or with the bare origin; accept both.
+QString apiPath(const QString &path)
+{
+    if (path.startsWith(QLatin1String("/v1/")))
+        return path.mid(3);
+    return path;
+}
+
+} // namespace
+
+Gateway::Gateway(std::shared_ptr<const Config> config, UsageRecorder *usage, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_usage(usage)
+    , m_router(*m_config)
+    , m_auth(m_config->accessKeys, m_config->authRequired)
+    , m_createdAt(QDateTime::currentSecsSinceEpoch())
+{
+    for (const ProviderSettings &provider : m_config->providers)
+        m_providers.insert(provider.id, new ProviderRuntime(provider, this));
+}
+
+Gateway::~Gateway() = default;
+
+ListenResult Gateway::listen(const QString &host, quint16 port)
+{
+    ListenResult result;
+    const QHostAddress address = listenAddress(host);
+    if (address.isNull()) {
+        result.error = QStringLiteral("cannot listen on '%1': not an IP address or localhost").arg(host);
+        return result;
+    }
+    m_tcp = new GuardedTcpServer(m_config->maxBodyBytes, this);
+    if (!m_tcp->listen(address, port)) {
+        result.addressInUse = m_tcp->serverError() == QAbstractSocket::AddressInUseError;
+        result.error = result.addressInUse
+            ? QStringLiteral("%1:%2 is already in use by another program; stop it or choose "
+                             "another port with --listen or the config's \"listen\"")
+                  .arg(host)
+                  .arg(port)
+            : QStringLiteral("cannot listen on %1:%2: %3").arg(host).arg(port).arg(m_tcp->errorString());
+        delete m_tcp;
+        m_tcp = nullptr;
+        return result;
+    }
+    result.port = m_tcp->serverPort();
+    m_hostGuard = HostGuard(host, result.port);
+    m_front = new HttpFront(
+        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            handle(request, std::move(responder));
+        },
+        this);
+    m_front->bind(m_tcp);
+    return result;
+}
+
+void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+{
+    if (const auto refused = m_hostGuard.check(request)) {
+        sendError(responder, *refused);
+        return;
+    }
+    const QString rawPath = request.url().path(QUrl::FullyEncoded);
+    const QString path = apiPath(rawPath);
+    const Method method = request.method();
+
+    if (rawPath == QLatin1String("/health") || rawPath == QLatin1String("/")) {
+        if (method != Method::Get && method != Method::Head) {
+            sendError(responder, methodNotAllowed(rawPath), {{"Allow", "GET, HEAD"}});
+            return;
+        }
+        const QByteArray body = method == Method::Head ? QByteArray()
+                                                        : toJson({{QLatin1String("status"), QLatin1String("ok")}});
+        sendResponse(responder, 200, kJson, body);
+        return;
+    }
+
+    enum class Endpoint { Models, Model, Chat } endpoint;
+    QByteArray allowed;
+    if (path == QLatin1String("/models")) {
+        endpoint = Endpoint::Models;
+        allowed = "GET";
+    } else if (path.startsWith(QLatin1String("/models/")) && path.size() > 8) {
+        endpoint = Endpoint::Model;
+        allowed = "GET";
+    } else if (path == QLatin1String("/chat/completions")) {
+        endpoint = Endpoint::Chat;
+        allowed = "POST";
+    } else {
+        sendError(responder, ApiError::make(404, QStringLiteral("invalid_request_error"), QStringLiteral("unknown_url"),
+                                            QStringLiteral("Unknown request URL: %1").arg(rawPath)));
+        return;
+    }
+    const Method expected = allowed == "GET" ? Method::Get : Method::Post;
+    if (method != expected) {
+        sendError(responder, methodNotAllowed(rawPath), {{"Allow", allowed}});
+        return;
+    }
+
+    const auto auth = m_auth.authenticate(request);
+    if (const ApiError *error = std::get_if<ApiError>(&auth)) {
+        sendError(responder, *error);
+        return;
+    }
+    const Caller &caller = std::get<Caller>(auth);
+    switch (endpoint) {
+    case Endpoint::Models:
+        handleModels(caller, responder);
+        break;
+    case Endpoint::Model:
+        handleModel(caller, QUrl::fromPercentEncoding(path.mid(8).toUtf8()), responder);
+        break;
+    case Endpoint::Chat:
+        handleChat(caller, request, std::move(responder));
+        break;
+    }
+}
+
+void Gateway::handleModels(const Caller &caller, QHttpServerResponder &responder)
+{
+    QJsonArray data;
+    for (const ServedModel &model : m_router.servedModels()) {
+        if (!caller.allows(model.id))
+            continue;
+        data.append(QJsonObject{{QLatin1String("id"), model.id},
+                                {QLatin1String("object"), QLatin1String("model")},
+                                {QLatin1String("created"), m_createdAt},
+                                {QLatin1String("owned_by"), model.ownedBy}});
+    }
+    sendResponse(responder, 200, kJson,
+                 toJson({{QLatin1String("object"), QLatin1String("list")}, {QLatin1String("data"), data}}));
+}
+
+void Gateway::handleModel(const Caller &caller, const QString &id, QHttpServerResponder &responder)
+{
+    const auto targets = m_router.resolve(id);
+    if (!caller.allows(id) || std::holds_alternative<ApiError>(targets)) {
+        // A model the key may not use is reported like a missing one: it does not exist
+        // for this caller.
+        sendError(responder, ApiError::make(404, QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"),
+                                            QStringLiteral("The model '%1' does not exist").arg(id)));
+        return;
+    }
+    QString owner = std::get<QList<RouteTarget>>(targets).constFirst().provider->id;
+    for (const ServedModel &model : m_router.servedModels()) {
+        if (model.id == id)
+            owner = model.ownedBy;
+    }
+    sendResponse(responder, 200, kJson,
+                 toJson({{QLatin1String("id"), id},
+                         {QLatin1String("object"), QLatin1String("model")},
+                         {QLatin1String("created"), m_createdAt},
+                         {QLatin1String("owned_by"), owner}}));
+}
+
+void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request,
+                         QHttpServerResponder &&responder)
+{
+    ChatExchange::Setup setup;
+    setup.clock.start();
+    UsageRecord &record = setup.record;
+    record.timeMs = QDateTime::currentMSecsSinceEpoch();
+    record.accessKey = caller.keyName;
+
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(request.body(), &parseError);
+    if (!document.isObject()) {
+        reject(responder,
+               ApiError::invalidRequest(document.isNull()
+                                            ? QStringLiteral("We could not parse the JSON body of your request: %1 at offset %2")
+                                                  .arg(parseError.errorString())
+                                                  .arg(parseError.offset)
+                                            : QStringLiteral("The request body must be a JSON object")),
+               record);
+        return;
+    }
+    const QJsonObject body = document.object();
+    const QJsonValue modelValue = body.value(QLatin1String("model"));
+    const QString model = modelValue.toString();
+    record.requestedModel = model;
+    if (!modelValue.isString() || model.isEmpty()) {
+        reject(responder, ApiError::invalidRequest(QStringLiteral("'model' must be a non-empty string"), QStringLiteral("model")), record);
+        return;
+    }
+    if (!body.value(QLatin1String("messages")).isArray()) {
+        reject(responder, ApiError::invalidRequest(QStringLiteral("'messages' must be an array of messages"), QStringLiteral("messages")), record);
+        return;
+    }
+    const QJsonValue streamValue = body.value(QLatin1String("stream"));
+    if (!streamValue.isUndefined() && !streamValue.isNull() && !streamValue.isBool()) {
+        reject(responder, ApiError::invalidRequest(QStringLiteral("'stream' must be a boolean"), QStringLiteral("stream")), record);
+        return;
+    }
+    if (!caller.allows(model)) {
+        reject(responder,
+               ApiError::make(403, QStringLiteral("invalid_request_error"), QStringLiteral("model_not_allowed"),
+                              QStringLiteral("The access key '%1' may not use the model '%2'").arg(caller.keyName, model)),
+               record);
+        return;
+    }
+    const auto targets = m_router.resolve(model);
+    if (const ApiError *error = std::get_if<ApiError>(&targets)) {
+        reject(responder, *error, record);
+        return;
+    }
+    // The router issue adds failover across candidates; for now the first one serves.
+    const RouteTarget &target = std::get<QList<RouteTarget>>(targets).constFirst();
+    ProviderRuntime *provider = m_providers.value(target.provider->id);
+    record.provider = target.provider->id;
+    record.upstreamModel = target.upstreamModel;
+    if (!provider->adapter()) {
+        reject(responder,
+               ApiError::make(501, QStringLiteral("not_implemented_error"), QStringLiteral("provider_kind_not_supported"),
+                              QStringLiteral("Provider '%1' is of kind '%2', which this OneGate build cannot call yet")
+                                  .arg(target.provider->id, providerKindName(target.provider->kind))),
+               record);
+        return;
+    }
+    QString keyProblem;
+    const std::optional<QByteArray> key = provider->nextKey(&keyProblem);
+    if (!key) {
+        reject(responder,
+               ApiError::make(503, QStringLiteral("server_error"), QStringLiteral("provider_key_unavailable"),
+                              QStringLiteral("Provider '%1' has no usable API key: %2").arg(target.provider->id, keyProblem)),
+               record);
+        return;
+    }
+
+    setup.call.provider = target.provider;
+    setup.call.apiKey = *key;
+    setup.call.upstreamModel = target.upstreamModel;
+    setup.call.body = body;
+    setup.call.stream = streamValue.toBool(false);
+    setup.call.clientWantsUsage = body.value(QLatin1String("stream_options")).toObject()
+                                      .value(QLatin1String("include_usage")).toBool(false);
+    setup.adapter = provider->adapter();
+    setup.transport = provider->transport();
+    setup.usage = m_usage;
+
+    auto *exchange = new ChatExchange(std::move(responder), std::move(setup), this);
+    m_active.insert(exchange);
+    connect(exchange, &ChatExchange::done, this, [this, exchange] {
+        m_active.remove(exchange);
+        exchange->deleteLater();
+        checkStopped();
+    });
+    exchange->start();
+}
+
+void Gateway::reject(QHttpServerResponder &responder, const ApiError &error, UsageRecord record)
+{
+    sendError(responder, error);
+    if (!m_usage)
+        return;
+    record.status = error.status;
+    record.error = error.message;
+    m_usage->record(record);
+}
+
+void Gateway::shutdown(int graceMs)
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    if (m_tcp)
+        m_tcp->close();
+    QTimer::singleShot(graceMs, this, [this] {
+        const QSet<ChatExchange *> remaining = m_active;
+        for (ChatExchange *exchange : remaining)
+            exchange->cancel(QStringLiteral("OneGate is shutting down"));
+    });
+    checkStopped();
+}
+
+void Gateway::checkStopped()
+{
+    if (m_stopping && m_active.isEmpty())
+        Q_EMIT stopped();
+}
+
+} // namespace onegate

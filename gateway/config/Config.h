@@ -1,0 +1,49 @@
+#pragma once
+
+#include "core/ProviderSettings.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace onegate {
+
+struct AccessKey {
+    QString name;
+    SecretValue key;
+    QStringList models;  // exact ids, or "*" for all
+};
+
+// An access key's allowlist matches by exact id, or everything with "*".
+inline bool modelAllowed(const QStringList &allowlist, const QString &model)
+{
+    return allowlist.contains(QStringLiteral("*")) || allowlist.contains(model);
+}
+
+struct Route {
+    QString provider;
+    QString model;
+    int priority = 0;
+    int weight = 1;
+};
+
+struct ModelAlias {
+    QString id;
+    QList<Route> routes;
+};
+
+// The whole configuration as one immutable value. The gateway holds a shared snapshot
+// and swaps it whole on reload, so a request always sees one consistent config.
+struct Config {
+    QString listenHost = QStringLiteral("127.0.0.1");
+    quint16 listenPort = 4141;
+    bool authRequired = true;
+    QList<AccessKey> accessKeys;
+    QList<ProviderSettings> providers;
+    QList<ModelAlias> models;
+    qint64 maxBodyBytes = 32 * 1024 * 1024;
+
+    const ProviderSettings *provider(const QString &id) const;
+};
+
+} // namespace onegate

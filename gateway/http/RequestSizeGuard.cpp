@@ -1,0 +1,165 @@
+#include "RequestSizeGuard.h"
+
+#include "http/HttpResponses.h"
+
+#include <QTcpSocket>
+
+namespace onegate {
+
+RequestSizeGuard::RequestSizeGuard(QTcpSocket *socket, qint64 maxBodyBytes)
+    : QObject(socket)
+    , m_socket(socket)
+    , m_maxBody(maxBodyBytes)
+{
+    // Connected before QHttpServer sees the socket, so this slot runs first on every read.
+    connect(socket, &QTcpSocket::readyRead, this, &RequestSizeGuard::onReadyRead);
+}
+
+void RequestSizeGuard::onReadyRead()
+{
+    if (m_state == State::Rejected) {
+        m_socket->readAll();
+        return;
+    }
+    // QHttpServer reads everything available on each readyRead, so what is buffered now
+    // is exactly what arrived since the last call.
+    const QByteArray fresh = m_socket->peek(m_socket->bytesAvailable());
+    if (!scan(fresh.constData(), fresh.size()))
+        m_socket->readAll();  // the server's parser must never see the rejected request
+}
+
+bool RequestSizeGuard::scan(const char *data, qint64 size)
+{
+    qint64 i = 0;
+    while (i < size) {
+        switch (m_state) {
+        case State::Headers: {
+            const char c = data[i++];
+            m_line.append(c);
+            if (m_line.size() > kMaxHeaderBytes) {
+                reject(431, "Request Header Fields Too Large",
+                       QStringLiteral("request headers exceed %1 KiB").arg(kMaxHeaderBytes / 1024));
+                return false;
+            }
+            if (c == '\n' && m_line.endsWith("\r\n\r\n") && !headersComplete())
+                return false;
+            break;
+        }
+        case State::FixedBody: {
+            const qint64 take = qMin(m_remaining, size - i);
+            i += take;
+            m_remaining -= take;
+            if (m_remaining == 0)
+                m_state = State::Headers;
+            break;
+        }
+        case State::ChunkSize:
+        case State::Trailers: {
+            const char c = data[i++];
+            m_line.append(c);
+            if (m_line.size() > 4096) {
+                reject(400, "Bad Request", QStringLiteral("malformed chunked body"));
+                return false;
+            }
+            if (c != '\n')
+                break;
+            const QByteArray line = m_line.trimmed();
+            m_line.clear();
+            if (m_state == State::Trailers) {
+                if (line.isEmpty())
+                    m_state = State::Headers;
+                break;
+            }
+            bool ok = false;
+            const qint64 chunk = line.left(line.indexOf(';') < 0 ? line.size() : line.indexOf(';'))
+                                     .trimmed()
+                                     .toLongLong(&ok, 16);
+            if (!ok || chunk < 0) {
+                reject(400, "Bad Request", QStringLiteral("malformed chunked body"));
+                return false;
+            }
+            m_bodyBytes += chunk;
+            if (m_bodyBytes > m_maxBody) {
+                reject(413, "Payload Too Large",
+                       QStringLiteral("request body exceeds the %1 MiB limit").arg(m_maxBody / (1024 * 1024)));
+                return false;
+            }
+            m_remaining = chunk;
+            m_state = chunk == 0 ? State::Trailers : State::ChunkData;
+            break;
+        }
+        case State::ChunkData: {
+            const qint64 take = qMin(m_remaining, size - i);
+            i += take;
+            m_remaining -= take;
+            if (m_remaining == 0) {
+                m_state = State::ChunkDataEnd;
+                m_remaining = 2;  // the CRLF after the data
+            }
+            break;
+        }
+        case State::ChunkDataEnd: {
+            const qint64 take = qMin(m_remaining, size - i);
+            i += take;
+            m_remaining -= take;
+            if (m_remaining == 0)
+                m_state = State::ChunkSize;
+            break;
+        }
+        case State::Rejected:
+            return false;
+        }
+    }
+    return true;
+}
+
+bool RequestSizeGuard::headersComplete()
+{
+    qint64 contentLength = 0;
+    bool chunked = false;
+    const QList<QByteArray> lines = m_line.split('\n');
+    for (const QByteArray &raw : lines) {
+        const qsizetype colon = raw.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const QByteArray name = raw.left(colon).trimmed().toLower();
+        const QByteArray value = raw.mid(colon + 1).trimmed();
+        if (name == "content-length") {
+            bool ok = false;
+            contentLength = value.toLongLong(&ok);
+            if (!ok || contentLength < 0) {
+                reject(400, "Bad Request", QStringLiteral("invalid Content-Length"));
+                return false;
+            }
+        } else if (name == "transfer-encoding" && value.toLower().contains("chunked")) {
+            chunked = true;
+        }
+    }
+    m_line.clear();
+    m_bodyBytes = 0;
+    if (chunked) {
+        m_state = State::ChunkSize;
+    } else if (contentLength > m_maxBody) {
+        reject(413, "Payload Too Large",
+               QStringLiteral("request body exceeds the %1 MiB limit").arg(m_maxBody / (1024 * 1024)));
+        return false;
+    } else if (contentLength > 0) {
+        m_remaining = contentLength;
+        m_state = State::FixedBody;
+    }
+    return true;
+}
+
+void RequestSizeGuard::reject(int status, const QByteArray &reason, const QString &message)
+{
+    m_state = State::Rejected;
+    const QByteArray body = openAiErrorBody(ApiError::make(
+        status, QStringLiteral("invalid_request_error"),
+        status == 413 ? QStringLiteral("request_too_large") : QString(), message));
+    m_socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
+                    + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    m_socket->disconnectFromHost();
+}
+
+} // namespace onegate

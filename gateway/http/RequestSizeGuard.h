@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QByteArray>
+#include <QObject>
+
+class QTcpSocket;
+
+namespace onegate {
+
+// Follows the HTTP/1.1 request framing on one keep-alive connection (headers, then a
+// Content-Length or chunked body) by peeking at each read before QHttpServer consumes
+// it, and counts per request. Over a limit it answers 413 (body) or 431 (headers) in
+// OpenAI error shape, discards the buffered bytes and closes the connection.
+class RequestSizeGuard final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RequestSizeGuard)
+public:
+    static constexpr qint64 kMaxHeaderBytes = 64 * 1024;
+
+    RequestSizeGuard(QTcpSocket *socket, qint64 maxBodyBytes);
+
+private:
+    enum class State { Headers, FixedBody, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Rejected };
+
+    void onReadyRead();
+    // Consumes `data` from the framing state machine; returns false on a limit breach.
+    bool scan(const char *data, qint64 size);
+    bool headersComplete();
+    void reject(int status, const QByteArray &reason, const QString &message);
+
+    QTcpSocket *m_socket;
+    qint64 m_maxBody;
+    State m_state = State::Headers;
+    QByteArray m_line;         // header block or current chunk-size / trailer line
+    qint64 m_remaining = 0;    // bytes left in a fixed body or chunk
+    qint64 m_bodyBytes = 0;    // body bytes of the current request so far
+};
+
+} // namespace onegate

@@ -1,0 +1,7 @@
+target_sources(onegate_gateway PRIVATE
+    http/Authenticator.h http/Authenticator.cpp
+    http/GuardedTcpServer.h http/GuardedTcpServer.cpp
+    http/HostGuard.h http/HostGuard.cpp
+    http/HttpResponses.h http/HttpResponses.cpp
+    http/RequestSizeGuard.h http/RequestSizeGuard.cpp)
+target_sources(onegate_gateway PRIVATE http/HttpFront.h http/HttpFront.cpp)

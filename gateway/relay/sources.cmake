@@ -1,0 +1,2 @@
+target_sources(onegate_gateway PRIVATE
+    relay/ChatExchange.h relay/ChatExchange.cpp)

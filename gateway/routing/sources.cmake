@@ -1,0 +1,3 @@
+target_sources(onegate_gateway PRIVATE
+    routing/ModelRouter.h routing/ModelRouter.cpp
+    routing/ProviderRuntime.h routing/ProviderRuntime.cpp)

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QString>
+#include <QtGlobal>
+
+namespace onegate {
+
+// One finished request as it is stored in usage.db. Never holds a secret: the access
+// key is recorded by its configured name only.
+struct UsageRecord {
+    qint64 timeMs = 0;  // request start, ms since the Unix epoch (UTC)
+    QString accessKey;
+    QString requestedModel;
+    QString provider;
+    QString upstreamModel;
+    int status = 0;
+    qint64 promptTokens = 0;
+    qint64 completionTokens = 0;
+    qint64 cachedTokens = 0;
+    qint64 reasoningTokens = 0;
+    qint64 latencyMs = 0;
+    qint64 firstTokenMs = -1;  // -1 when nothing was streamed
+    bool stream = false;
+    QString error;
+};
+
+} // namespace onegate
