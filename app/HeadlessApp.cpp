@@ -1,6 +1,6 @@
 #include "HeadlessApp.h"
 
-#include "Gateway.h"
+#include "GatewayService.h"
 #include "SignalWatcher.h"
 #include "config/ConfigParser.h"
 #include "secrets/KeychainSecretStore.h"
@@ -10,7 +10,6 @@
 #include <QDir>
 #include <QHostAddress>
 #include <QStandardPaths>
-#include <QThread>
 
 #include <cstdio>
 
@@ -72,21 +71,10 @@ int runHeadless(const CommandLine &commandLine)
     }
 
     auto snapshot = std::make_shared<const Config>(std::move(config));
-    QThread gatewayThread;
-    gatewayThread.setObjectName(QStringLiteral("onegate-gateway"));
-    auto *gateway = new Gateway(snapshot, &usage);
-    gateway->moveToThread(&gatewayThread);
-    QObject::connect(&gatewayThread, &QThread::finished, gateway, &QObject::deleteLater);
-    gatewayThread.start();
-
-    ListenResult listening;
-    QMetaObject::invokeMethod(
-        gateway, [&] { listening = gateway->listen(snapshot->listenHost, snapshot->listenPort); },
-        Qt::BlockingQueuedConnection);
+    GatewayService gateway;
+    const ListenResult listening = gateway.start(snapshot, &usage);
     if (!listening.ok()) {
         printErr(listening.error);
-        gatewayThread.quit();
-        gatewayThread.wait();
         return listening.addressInUse ? 3 : 1;
     }
     std::printf("onegate listening on http://%s:%u\n", qUtf8Printable(urlHost(snapshot->listenHost)),
@@ -94,15 +82,12 @@ int runHeadless(const CommandLine &commandLine)
     std::fflush(stdout);
 
     SignalWatcher signals;
-    QObject::connect(&signals, &SignalWatcher::terminationRequested, gateway, [gateway] {
-        gateway->shutdown(kShutdownGraceMs);
-    });
-    QObject::connect(gateway, &Gateway::stopped, QCoreApplication::instance(),
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &gateway,
+                     [&gateway] { gateway.shutdown(kShutdownGraceMs); });
+    QObject::connect(&gateway, &GatewayService::stopped, QCoreApplication::instance(),
                      [] { QCoreApplication::exit(0); });
 
     const int code = QCoreApplication::exec();
-    gatewayThread.quit();
-    gatewayThread.wait();
     usage.stop();
     return code;
 }

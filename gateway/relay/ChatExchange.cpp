@@ -225,6 +225,10 @@ void ChatExchange::finishAfterRecord(int status, const QString &error, std::func
 
 void ChatExchange::close()
 {
+    // Hand the last bytes to the OS now: on shutdown the socket may not see another
+    // event loop pass before it is destroyed.
+    if (clientConnected())
+        m_socket->flush();
     m_phase = Phase::Done;
     Q_EMIT done();
 }

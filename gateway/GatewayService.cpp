@@ -1,0 +1,58 @@
+#include "GatewayService.h"
+
+namespace onegate {
+
+GatewayService::GatewayService(QObject *parent)
+    : QObject(parent)
+{
+    m_thread.setObjectName(QStringLiteral("onegate-gateway"));
+}
+
+GatewayService::~GatewayService()
+{
+    joinThread();
+}
+
+ListenResult GatewayService::start(std::shared_ptr<const Config> config, UsageRecorder *usage)
+{
+    ListenResult result;
+    if (m_gateway) {
+        result.error = QStringLiteral("the gateway is already running");
+        return result;
+    }
+    const QString host = config->listenHost;
+    const quint16 port = config->listenPort;
+    m_gateway = new Gateway(std::move(config), usage);
+    m_gateway->moveToThread(&m_thread);
+    // The gateway and everything it created are deleted on their own thread.
+    connect(&m_thread, &QThread::finished, m_gateway, &QObject::deleteLater);
+    connect(m_gateway, &Gateway::stopped, this, [this] {
+        joinThread();
+        Q_EMIT stopped();
+    });
+    m_thread.start();
+    QMetaObject::invokeMethod(
+        m_gateway, [&] { result = m_gateway->listen(host, port); }, Qt::BlockingQueuedConnection);
+    if (!result.ok())
+        joinThread();
+    return result;
+}
+
+void GatewayService::shutdown(int graceMs)
+{
+    if (!m_gateway)
+        return;
+    Gateway *gateway = m_gateway;
+    QMetaObject::invokeMethod(gateway, [gateway, graceMs] { gateway->shutdown(graceMs); });
+}
+
+void GatewayService::joinThread()
+{
+    if (!m_gateway)
+        return;
+    m_gateway = nullptr;
+    m_thread.quit();
+    m_thread.wait();
+}
+
+} // namespace onegate

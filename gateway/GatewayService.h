@@ -1,0 +1,41 @@
+#pragma once
+
+#include "Gateway.h"
+
+#include <QObject>
+#include <QThread>
+#include <memory>
+
+namespace onegate {
+
+struct Config;
+class UsageRecorder;
+
+// Runs a Gateway on its own thread ("onegate-gateway") so a busy GUI or test thread never
+// delays a request. Owned and called from one thread (the app's main thread); the
+// gateway itself is reached only through queued calls.
+class GatewayService final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(GatewayService)
+public:
+    explicit GatewayService(QObject *parent = nullptr);
+    ~GatewayService() override;  // stops at once if still running
+
+    // Starts the thread and binds the config's listen address. Blocks until bound.
+    ListenResult start(std::shared_ptr<const Config> config, UsageRecorder *usage);
+    // Graceful stop (CONTRACT.md section 1): no new connections, requests in flight get
+    // `graceMs` to finish, then are cancelled; emits stopped() when the thread is gone.
+    void shutdown(int graceMs);
+    bool isRunning() const { return m_gateway != nullptr; }
+
+Q_SIGNALS:
+    void stopped();
+
+private:
+    void joinThread();
+
+    QThread m_thread;
+    Gateway *m_gateway = nullptr;
+};
+
+} // namespace onegate
