@@ -1,0 +1,268 @@
+#include "usage/UsageRecorder.h"
+
+#include "usage/UsageStore.h"
+
+#include <QList>
+#include <QLoggingCategory>
+#include <QMetaObject>
+#include <QMutex>
+#include <QMutexLocker>
+
+#include <atomic>
+#include <utility>
+
+using namespace Qt::StringLiterals;
+
+namespace onegate {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcUsageRecorder, "onegate.usage")
+
+// Carries one `committed` callback to its context's thread. The callback is connected to
+// `committed` with the context as receiver while the caller still knows the context is
+// alive; Qt then removes that connection under its own lock if the context dies. A
+// QPointer checked on the storage thread followed by a post could race the context's
+// destructor on its own thread, this cannot.
+class CommitTicket final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CommitTicket)
+
+public:
+    CommitTicket() = default;
+    ~CommitTicket() override = default;
+
+Q_SIGNALS:
+    void committed();
+};
+
+struct Callback {
+    CommitTicket *ticket = nullptr;     // context given: fires on the context's thread
+    std::function<void()> direct;       // no context: runs where the batch was committed
+};
+
+void release(Callback &callback)
+{
+    if (callback.ticket) {
+        Q_EMIT callback.ticket->committed();
+        delete callback.ticket;
+        callback.ticket = nullptr;
+    } else if (callback.direct) {
+        callback.direct();
+    }
+}
+
+} // namespace
+
+// Lives on the storage thread while the recorder is open and owns the store there. The
+// queue is the only state shared with other threads, and only under m_mutex.
+class UsageWorker final : public QObject
+{
+    Q_DISABLE_COPY_MOVE(UsageWorker)
+
+public:
+    explicit UsageWorker(UsageRecorder *owner)
+        : m_owner(owner)
+    {
+    }
+    ~UsageWorker() override = default;
+
+    // Any thread. Takes *callback only when accepted; returns false when the recorder is
+    // not open, and the caller still holds the callback to release.
+    bool enqueue(const UsageRecord &record, Callback *callback)
+    {
+        bool schedule = false;
+        {
+            QMutexLocker lock(&m_mutex);
+            if (!m_open)
+                return false;
+            m_records.append(record);
+            if (callback->ticket || callback->direct)
+                m_callbacks.append(std::exchange(*callback, Callback{}));
+            // One wake-up per batch, not per record: records arriving while a drain is
+            // pending ride along with it.
+            schedule = !m_drainScheduled;
+            m_drainScheduled = true;
+        }
+        if (schedule)
+            QMetaObject::invokeMethod(this, &UsageWorker::drain, Qt::QueuedConnection);
+        return true;
+    }
+
+    // Storage thread from here on.
+    QString openStore(const QString &path)
+    {
+        auto store = std::make_unique<UsageStore>();
+        QString error;
+        if (!store->open(path, &error))
+            return error.isEmpty() ? u"cannot open the usage database"_s : error;
+        m_store = std::move(store);
+        QMutexLocker lock(&m_mutex);
+        m_open = true;
+        return {};
+    }
+
+    void closeStore()
+    {
+        {
+            QMutexLocker lock(&m_mutex);
+            m_open = false;
+        }
+        // Nothing can be queued any more; commit what already was.
+        drain();
+        m_store.reset();
+    }
+
+    void drain()
+    {
+        QList<UsageRecord> records;
+        QList<Callback> callbacks;
+        {
+            QMutexLocker lock(&m_mutex);
+            records.swap(m_records);
+            callbacks.swap(m_callbacks);
+            m_drainScheduled = false;
+        }
+        if (records.isEmpty())
+            return;
+
+        QString error;
+        bool written = false;
+        if (m_store) {
+            written = m_store->insert(records, &error);
+            if (!written) {
+                // Transient causes (a lock held past busy_timeout, a statement invalidated
+                // by a schema change) usually clear on a second attempt.
+                qCWarning(lcUsageRecorder).noquote()
+                    << "writing" << records.size() << "usage rows failed, retrying once:"
+                    << error;
+                written = m_store->insert(records, &error);
+            }
+        } else {
+            error = u"usage database is not open"_s;
+        }
+        if (!written)
+            reportDropped(records.size(), error);
+        for (Callback &callback : callbacks)
+            release(callback);
+    }
+
+    void reportDropped(qsizetype count, const QString &error)
+    {
+        m_dropped.fetch_add(count, std::memory_order_relaxed);
+        qCWarning(lcUsageRecorder).noquote()
+            << count << "usage rows were lost:" << error;
+        Q_EMIT m_owner->recordsDropped(count, error);
+    }
+
+    qint64 dropped() const { return m_dropped.load(std::memory_order_relaxed); }
+
+private:
+    UsageRecorder *m_owner;
+    std::unique_ptr<UsageStore> m_store;  // storage thread only
+    std::atomic<qint64> m_dropped{0};
+
+    QMutex m_mutex;
+    QList<UsageRecord> m_records;
+    QList<Callback> m_callbacks;
+    bool m_drainScheduled = false;
+    bool m_open = false;
+};
+
+UsageRecorder::UsageRecorder(QObject *parent)
+    : QObject(parent)
+    , m_worker(std::make_unique<UsageWorker>(this))
+{
+    // QThread names the OS thread after its objectName, which shows in debuggers and top.
+    m_thread.setObjectName(u"onegate-storage"_s);
+}
+
+UsageRecorder::~UsageRecorder()
+{
+    stop();
+}
+
+QString UsageRecorder::open(const QString &databasePath)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_thread.isRunning())
+        return u"the usage recorder is already open"_s;
+
+    m_worker->moveToThread(&m_thread);
+    m_thread.start();
+    QString error;
+    UsageWorker *worker = m_worker.get();
+    QMetaObject::invokeMethod(
+        worker, [worker, &databasePath, &error] { error = worker->openStore(databasePath); },
+        Qt::BlockingQueuedConnection);
+    if (!error.isEmpty())
+        stop();
+    return error;
+}
+
+void UsageRecorder::record(const UsageRecord &record, QObject *context,
+                           std::function<void()> committed)
+{
+    Callback callback;
+    if (committed) {
+        if (context) {
+            callback.ticket = new CommitTicket;
+            connect(callback.ticket, &CommitTicket::committed, context, std::move(committed),
+                    Qt::ConnectionType(Qt::QueuedConnection | Qt::SingleShotConnection));
+            // Thread-less, so the storage thread may emit and delete it: it never receives
+            // events, it only sends one signal.
+            callback.ticket->moveToThread(nullptr);
+        } else {
+            callback.direct = std::move(committed);
+        }
+    }
+    if (!m_worker->enqueue(record, &callback)) {
+        m_worker->reportDropped(1, u"the usage recorder is not open"_s);
+        release(callback);
+    }
+}
+
+void UsageRecorder::flush()
+{
+    if (!m_thread.isRunning())
+        return;
+    UsageWorker *worker = m_worker.get();
+    if (QThread::currentThread() == &m_thread) {
+        worker->drain();
+        return;
+    }
+    // drain() takes everything queued so far, so returning from it means every record
+    // enqueued before this call is committed.
+    QMetaObject::invokeMethod(worker, [worker] { worker->drain(); },
+                              Qt::BlockingQueuedConnection);
+}
+
+void UsageRecorder::stop()
+{
+    if (!m_thread.isRunning())
+        return;
+    Q_ASSERT(QThread::currentThread() != &m_thread);
+    UsageWorker *worker = m_worker.get();
+    QThread *home = thread();
+    QMetaObject::invokeMethod(
+        worker,
+        [worker, home] {
+            worker->closeStore();
+            // Back to the owner's thread so the recorder can be reopened and the worker
+            // is destroyed where it lives.
+            worker->moveToThread(home);
+        },
+        Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+qint64 UsageRecorder::droppedRecords() const
+{
+    return m_worker->dropped();
+}
+
+} // namespace onegate
+
+#include "UsageRecorder.moc"

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "usage/UsageRecord.h"
+
+#include <QObject>
+#include <QString>
+#include <QThread>
+
+#include <functional>
+#include <memory>
+
+namespace onegate {
+
+class UsageWorker;
+
+// Writes usage rows on a dedicated storage thread ("onegate-storage") that owns the only
+// UsageStore connection. The gateway thread never waits for SQL: record() queues and
+// returns; the storage thread commits everything queued so far as one transaction, so
+// batches grow by themselves under load.
+//
+// Contract:
+// - open(), flush() and stop() are called from the thread that owns this object.
+// - record() may be called from any thread while this object exists; a record that
+//   arrives when the recorder is not open is reported as dropped, never queued.
+// - `committed` runs once the row is durable (survives kill -9 of the process), on
+//   `context`'s thread; it is skipped if `context` is destroyed first. Without a context
+//   it runs on the storage thread and must be quick. If the row cannot be written even
+//   after one retry, the loss is logged and reported (recordsDropped) and `committed` still
+//   runs, so a storage fault never holds a client's response hostage.
+// - Destruction stops the recorder: everything recorded before is committed first.
+class UsageRecorder final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(UsageRecorder)
+
+public:
+    explicit UsageRecorder(QObject *parent = nullptr);
+    ~UsageRecorder() override;
+
+    // Starts the storage thread and opens (creating, migrating) the database there.
+    // Blocks until done; returns an empty string or the error. Opening twice is an error.
+    QString open(const QString &databasePath);
+
+    void record(const UsageRecord &record, QObject *context = nullptr,
+                std::function<void()> committed = {});
+
+    // Blocks until everything recorded before this call is committed (or reported lost).
+    void flush();
+
+    // Flushes, closes the database on the storage thread and joins it. Records arriving
+    // afterwards are reported as dropped. open() may be called again afterwards.
+    void stop();
+
+    // Rows lost since construction because writing failed twice or came after stop().
+    qint64 droppedRecords() const;
+
+Q_SIGNALS:
+    // Emitted from the storage thread (queued to receivers on other threads).
+    void recordsDropped(qsizetype count, const QString &error);
+
+private:
+    QThread m_thread;
+    std::unique_ptr<UsageWorker> m_worker;
+};
+
+} // namespace onegate

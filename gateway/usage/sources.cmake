@@ -1,0 +1,14 @@
+target_sources(onegate_gateway PRIVATE
+    usage/UsageRecord.h
+    usage/UsageStore.h
+    usage/UsageStore.cpp
+    usage/UsageRecorder.h
+    usage/UsageRecorder.cpp)
+
+# Migrations ship inside the binary so a deployed OneGate can never run with a schema
+# that does not match its code. Add new files here in order; never edit an applied one.
+qt_add_resources(onegate_gateway "usage_migrations"
+    PREFIX "/onegate/migrations"
+    BASE usage/migrations
+    FILES
+        usage/migrations/0001_usage.sql)
