@@ -77,15 +77,17 @@ int runHeadless(const CommandLine &commandLine)
         printErr(listening.error);
         return listening.addressInUse ? 3 : 1;
     }
-    std::printf("onegate listening on http://%s:%u\n", qUtf8Printable(urlHost(snapshot->listenHost)),
-                unsigned(listening.port));
-    std::fflush(stdout);
-
+    // Handlers first: whoever reads the line below may send SIGTERM at once, and the
+    // default action would kill the process without the graceful stop.
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &gateway,
                      [&gateway] { gateway.shutdown(kShutdownGraceMs); });
     QObject::connect(&gateway, &GatewayService::stopped, QCoreApplication::instance(),
                      [] { QCoreApplication::exit(0); });
+
+    std::printf("onegate listening on http://%s:%u\n", qUtf8Printable(urlHost(snapshot->listenHost)),
+                unsigned(listening.port));
+    std::fflush(stdout);
 
     const int code = QCoreApplication::exec();
     usage.stop();

@@ -100,6 +100,13 @@ void UpstreamCall::onMetaData()
     m_started = true;
     m_sent = true;
     m_status = status.toInt();
+    // Under ManualRedirectPolicy QNAM never emits redirected(): a 3xx simply arrives as
+    // the answer. Refuse it here, or the client would get a bare 3xx pointing nowhere.
+    const QVariant target = m_reply->attribute(QNetworkRequest::RedirectionTargetAttribute);
+    if (m_status >= 300 && m_status < 400 && target.isValid()) {
+        onRedirected(m_reply->url().resolved(target.toUrl()));
+        return;
+    }
     if (m_stream)
         m_phaseTimer.start(m_policy.idleTimeoutMs);
     else

@@ -3,8 +3,18 @@
 #include "http/HttpResponses.h"
 
 #include <QTcpSocket>
+#include <QTimer>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
 
 namespace onegate {
+
+namespace {
+// How long a rejected connection keeps draining what the client still sends.
+constexpr int kLingerMs = 3000;
+} // namespace
 
 RequestSizeGuard::RequestSizeGuard(QTcpSocket *socket, qint64 maxBodyBytes)
     : QObject(socket)
@@ -159,7 +169,27 @@ void RequestSizeGuard::reject(int status, const QByteArray &reason, const QStrin
     m_socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
                     + "\r\nContent-Type: application/json\r\nContent-Length: "
                     + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
-    m_socket->disconnectFromHost();
+    // Lingering close, as nginx and Apache do: closing with the client's body still
+    // unread makes the kernel send a reset, and a client that writes its whole body
+    // before reading (Node fetch, Python http.client, QTcpSocket) then sees ECONNRESET
+    // instead of this answer. So only our sending side is shut once the answer is out;
+    // what still arrives is read and dropped (State::Rejected) until the client closes,
+    // or for kLingerMs at most.
+    QTcpSocket *socket = m_socket;
+    const auto endSending = [socket] {
+#ifdef Q_OS_UNIX
+        if (socket->bytesToWrite() == 0 && socket->socketDescriptor() >= 0)
+            ::shutdown(static_cast<int>(socket->socketDescriptor()), SHUT_WR);
+#else
+        Q_UNUSED(socket)
+#endif
+    };
+    m_socket->flush();
+    if (m_socket->bytesToWrite() == 0)
+        endSending();
+    else
+        connect(m_socket, &QTcpSocket::bytesWritten, this, endSending);
+    QTimer::singleShot(kLingerMs, m_socket, [socket] { socket->abort(); });
 }
 
 } // namespace onegate

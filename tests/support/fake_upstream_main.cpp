@@ -1,0 +1,92 @@
+// fake_upstream: the FakeUpstream test server as a process, for tests that drive OneGate
+// from outside (the Node SDK test, process-level checks).
+//
+//   fake_upstream [--port N] [--key KEY]
+//
+// Prints `fake_upstream listening on http://127.0.0.1:PORT` once bound, then one line
+// `aborted` for every client abort; exits 0 on SIGTERM or SIGINT. The scenario table is
+// in FakeUpstream.h.
+
+#include "FakeUpstream.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+// Only async-signal-safe work here: the event loop picks the byte up and quits.
+void onTerminationSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t written = ::write(g_signalPipe[1], &byte, 1);
+}
+
+bool installSignalHandlers()
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
+        return false;
+    struct sigaction action{};
+    action.sa_handler = onTerminationSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    return ::sigaction(SIGTERM, &action, nullptr) == 0 && ::sigaction(SIGINT, &action, nullptr) == 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("fake_upstream"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("OpenAI-compatible fake upstream replaying recorded fixtures"));
+    parser.addHelpOption();
+    const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("TCP port (0 = any free port)"),
+                                        QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption keyOption(QStringLiteral("key"),
+                                       QStringLiteral("require Authorization: Bearer KEY"),
+                                       QStringLiteral("KEY"));
+    parser.addOption(portOption);
+    parser.addOption(keyOption);
+    parser.process(app);
+
+    bool portOk = false;
+    const uint port = parser.value(portOption).toUInt(&portOk);
+    if (!portOk || port > 65535) {
+        std::fprintf(stderr, "fake_upstream: --port must be 0..65535\n");
+        return 2;
+    }
+    if (!installSignalHandlers()) {
+        std::fprintf(stderr, "fake_upstream: cannot install signal handlers\n");
+        return 1;
+    }
+    QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&signalNotifier, &QSocketNotifier::activated, &app, [] {
+        char byte = 0;
+        [[maybe_unused]] const ssize_t got = ::read(g_signalPipe[0], &byte, 1);
+        QCoreApplication::quit();
+    });
+
+    onegate::test::FakeUpstream fake(parser.value(keyOption).toUtf8());
+    if (!fake.listen(quint16(port))) {
+        std::fprintf(stderr, "fake_upstream: %s\n", qUtf8Printable(fake.errorString()));
+        return 1;
+    }
+    QObject::connect(&fake, &onegate::test::FakeUpstream::clientAborted, &app, [] {
+        std::fputs("aborted\n", stdout);
+        std::fflush(stdout);
+    });
+    std::printf("fake_upstream listening on http://127.0.0.1:%u\n", unsigned(fake.port()));
+    std::fflush(stdout);
+    return QCoreApplication::exec();
+}
