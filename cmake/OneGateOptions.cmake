@@ -6,7 +6,7 @@ add_library(OneGate::options ALIAS onegate_options)
 target_compile_features(onegate_options INTERFACE cxx_std_20)
 target_compile_options(onegate_options INTERFACE
     -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-    -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+    -Wcast-align -Woverloaded-virtual -Wimplicit-fallthrough
     -Wformat=2)
 if(ONEGATE_WERROR)
     target_compile_options(onegate_options INTERFACE -Werror)

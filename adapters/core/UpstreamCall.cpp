@@ -62,10 +62,10 @@ UpstreamCall::UpstreamCall(QNetworkReply *reply, const TransportPolicy &policy, 
 
 UpstreamCall::~UpstreamCall()
 {
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
+    if (QNetworkReply *reply = m_reply) {
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
     }
 }
 
@@ -135,21 +135,24 @@ void UpstreamCall::onRedirected(const QUrl &target)
 
 void UpstreamCall::onReplyFinished()
 {
-    if (m_finished || !m_reply)
+    QNetworkReply *reply = m_reply;
+    if (m_finished || !reply)
         return;
     onMetaData();
-    if (m_reply->bytesAvailable() > 0)
+    if (m_finished)
+        return;
+    if (reply->bytesAvailable() > 0)
         onReadyRead();
     if (m_finished)
         return;
-    const auto error = m_reply->error();
+    const auto error = reply->error();
     // An HTTP error status is a normal answer here: the caller relays it. Only transport
     // failures (no status at all, or a connection dropped mid-body) are failures.
     const bool transportFailure = error != QNetworkReply::NoError
         && (m_status == 0 || error < QNetworkReply::ContentAccessDenied
             || error == QNetworkReply::UnknownNetworkError);
     if (transportFailure) {
-        fail(UpstreamFailure::Network, m_reply->errorString());
+        fail(UpstreamFailure::Network, reply->errorString());
         return;
     }
     finish();
@@ -161,9 +164,9 @@ void UpstreamCall::fail(UpstreamFailure failure, const QString &text)
         return;
     m_failure = failure;
     m_failureText = text;
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
+    if (QNetworkReply *reply = m_reply) {
+        reply->disconnect(this);
+        reply->abort();
     }
     finish();
 }
