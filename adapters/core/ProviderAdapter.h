@@ -10,6 +10,7 @@
 #include <QStringList>
 #include <memory>
 #include <optional>
+#include <variant>
 
 namespace onegate {
 
@@ -75,7 +76,9 @@ class ProviderAdapter {
 public:
     virtual ~ProviderAdapter() = default;
 
-    virtual UpstreamRequest chatRequest(const ChatCall &call) const = 0;
+    // The provider request for a chat call, or a 400 when the request cannot be
+    // expressed for this provider (e.g. a content type it does not take).
+    virtual std::variant<UpstreamRequest, ApiError> chatRequest(const ChatCall &call) const = 0;
     virtual std::unique_ptr<ChatStreamDecoder> streamDecoder(const ChatCall &call) const = 0;
     virtual ChatResult decodeChat(const ChatCall &call, const QByteArray &body) const = 0;
     // An HTTP error answer from the provider, as the client should see it.

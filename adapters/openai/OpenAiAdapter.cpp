@@ -26,7 +26,7 @@ void addCommonHeaders(UpstreamRequest &request, const ProviderSettings &provider
 
 } // namespace
 
-UpstreamRequest OpenAiAdapter::chatRequest(const ChatCall &call) const
+std::variant<UpstreamRequest, ApiError> OpenAiAdapter::chatRequest(const ChatCall &call) const
 {
     QJsonObject body = call.body;
     body.insert(QLatin1String("model"), call.upstreamModel);

@@ -10,7 +10,7 @@ namespace onegate {
 // for streamed usage; provider errors are relayed with their own status and body.
 class OpenAiAdapter final : public ProviderAdapter {
 public:
-    UpstreamRequest chatRequest(const ChatCall &call) const override;
+    std::variant<UpstreamRequest, ApiError> chatRequest(const ChatCall &call) const override;
     std::unique_ptr<ChatStreamDecoder> streamDecoder(const ChatCall &call) const override;
     ChatResult decodeChat(const ChatCall &call, const QByteArray &body) const override;
     ApiError mapError(int status, const QByteArray &body,

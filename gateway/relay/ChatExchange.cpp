@@ -40,9 +40,14 @@ void ChatExchange::start()
     connect(m_socket, &QAbstractSocket::disconnected, this, &ChatExchange::onClientGone);
 
     const ChatCall &call = m_setup.call;
+    auto request = m_setup.adapter->chatRequest(call);
+    if (const ApiError *error = std::get_if<ApiError>(&request)) {
+        fail(*error);
+        return;
+    }
     if (call.stream)
         m_decoder = m_setup.adapter->streamDecoder(call);
-    m_upstream = m_setup.transport->start(m_setup.adapter->chatRequest(call),
+    m_upstream = m_setup.transport->start(std::get<UpstreamRequest>(request),
                                           call.provider->policy, call.stream, this);
     connect(m_upstream, &UpstreamCall::responseStarted, this, &ChatExchange::onUpstreamStarted);
     connect(m_upstream, &UpstreamCall::dataReceived, this, &ChatExchange::onUpstreamData);

@@ -121,7 +121,7 @@ void TestOpenAiAdapter::requestRewritesOnlyTheModel()
     QJsonObject body = jsonOf(fixture(u"openai/chat_request_messages_tools.json"_s));
     body.insert(u"x_vendor_extension"_s, QJsonObject{{u"keep"_s, QJsonArray{1, 2, 3}}});
     ChatCall call{&settings, "sk-test-upstream", u"gpt-4o-mini"_s, body, false, false};
-    const QJsonObject sent = jsonOf(adapter.chatRequest(call).body);
+    const QJsonObject sent = jsonOf(std::get<UpstreamRequest>(adapter.chatRequest(call)).body);
     QJsonObject expected = body;
     expected.insert(u"model"_s, u"gpt-4o-mini"_s);
     QCOMPARE(sent, expected);
@@ -136,11 +136,11 @@ void TestOpenAiAdapter::streamRequestAsksForUsage()
                      {u"stream"_s, true},
                      {u"stream_options"_s, QJsonObject{{u"x_other"_s, u"kept"_s}}}};
     ChatCall call{&settings, {}, u"up"_s, body, true, false};
-    const QJsonObject sent = jsonOf(adapter.chatRequest(call).body);
+    const QJsonObject sent = jsonOf(std::get<UpstreamRequest>(adapter.chatRequest(call)).body);
     const QJsonObject options = sent.value(u"stream_options"_s).toObject();
     QCOMPARE(options.value(u"include_usage"_s), QJsonValue(true));
     QCOMPARE(options.value(u"x_other"_s), QJsonValue(u"kept"_s));
-    QCOMPARE(header(adapter.chatRequest(call), "Accept"), "text/event-stream"_ba);
+    QCOMPARE(header(std::get<UpstreamRequest>(adapter.chatRequest(call)), "Accept"), "text/event-stream"_ba);
 }
 
 void TestOpenAiAdapter::requestHeaders()
@@ -149,7 +149,7 @@ void TestOpenAiAdapter::requestHeaders()
     ProviderSettings settings = provider();
     settings.extraHeaders = {{"HTTP-Referer", "https://onegate.local"}};
     ChatCall call{&settings, "sk-test-upstream", u"m"_s, QJsonObject{{u"model"_s, u"m"_s}}, false, false};
-    const UpstreamRequest request = adapter.chatRequest(call);
+    const UpstreamRequest request = std::get<UpstreamRequest>(adapter.chatRequest(call));
     QCOMPARE(request.method, "POST"_ba);
     QCOMPARE(header(request, "Authorization"), "Bearer sk-test-upstream"_ba);
     QCOMPARE(header(request, "Content-Type"), "application/json"_ba);
@@ -157,7 +157,7 @@ void TestOpenAiAdapter::requestHeaders()
 
     // Local servers (vLLM, LM Studio) take no key: send no Authorization at all.
     call.apiKey.clear();
-    QVERIFY(header(adapter.chatRequest(call), "Authorization").isEmpty());
+    QVERIFY(header(std::get<UpstreamRequest>(adapter.chatRequest(call)), "Authorization").isEmpty());
 }
 
 void TestOpenAiAdapter::urlKeepsTheBasePath_data()
@@ -182,7 +182,7 @@ void TestOpenAiAdapter::urlKeepsTheBasePath()
     OpenAiAdapter adapter;
     const ProviderSettings settings = provider(base);
     ChatCall call{&settings, {}, u"m"_s, {}, false, false};
-    QCOMPARE(adapter.chatRequest(call).url.toString(), chat);
+    QCOMPARE(std::get<UpstreamRequest>(adapter.chatRequest(call)).url.toString(), chat);
     QCOMPARE(adapter.modelListRequest(settings, {}).url.toString(), models);
 }
 

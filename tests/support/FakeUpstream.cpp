@@ -23,77 +23,6 @@ constexpr qsizetype kMaxHeadBytes = 64 * 1024;
 // and the reset lands mid-stream rather than racing the data.
 constexpr int kResetGraceMs = 100;
 
-const QByteArray kMidstreamError =
-    R"({"error":{"message":"The server had an error while processing your request.","type":"server_error","param":null,"code":null}})"_ba;
-
-QString fixtureDir()
-{
-    return QStringLiteral(ONEGATE_TEST_DATA "/fixtures/openai/");
-}
-
-// Every file the scenarios replay: checked once at listen() so a missing copy fails
-// loudly there, not as a puzzling 500 deep inside a test.
-const char *const kFixtureFiles[] = {
-    "chat_response_text_recorded.json",
-    "chat_stream_text_include_usage.sse",
-    "chat_response_tool_call_recorded.json",
-    "chat_stream_tool_call.sse",
-    "chat_response_parallel_tool_calls_recorded.json",
-    "chat_stream_parallel_tool_calls.sse",
-    "chat_response_finish_length_recorded.json",
-    "chat_stream_finish_length.sse",
-    "error_401_invalid_api_key.json",
-    "error_404_model_not_found.json",
-    "error_429_rate_limit_exceeded.json",
-    "error_500_server_error.composed.json",
-    "models_list.json",
-};
-
-// The events of an SSE file as complete frames ("data: ...\n\n"), in order.
-QList<QByteArray> fixtureFrames(const QString &fileName)
-{
-    QByteArray text = FakeUpstream::fixture(fileName);
-    text.replace("\r\n", "\n");
-    QList<QByteArray> frames;
-    qsizetype start = 0;
-    while (start < text.size()) {
-        qsizetype end = text.indexOf("\n\n", start);
-        if (end < 0)
-            end = text.size();
-        const QByteArray frame = text.mid(start, end - start).trimmed();
-        if (!frame.isEmpty())
-            frames.append(frame + "\n\n");
-        start = end + 2;
-    }
-    return frames;
-}
-
-QByteArray dataOf(const QByteArray &frame)
-{
-    QByteArray data;
-    bool first = true;
-    for (const QByteArray &line : frame.split('\n')) {
-        if (!line.startsWith("data:"))
-            continue;
-        QByteArray value = line.mid(5);
-        if (value.startsWith(' '))
-            value.remove(0, 1);
-        if (!first)
-            data.append('\n');
-        data.append(value);
-        first = false;
-    }
-    return data;
-}
-
-// OpenAI's final `choices: []` chunk that carries only usage.
-bool isUsageOnly(const QByteArray &frame)
-{
-    const QJsonObject chunk = QJsonDocument::fromJson(dataOf(frame)).object();
-    return chunk.value("usage"_L1).isObject() && chunk.value("choices"_L1).isArray()
-        && chunk.value("choices"_L1).toArray().isEmpty();
-}
-
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
@@ -110,30 +39,6 @@ QByteArray reasonPhrase(int status)
 }
 
 } // namespace
-
-QByteArray RecordedRequest::header(QByteArrayView name) const
-{
-    for (const auto &[key, value] : headers) {
-        if (QByteArrayView(key).compare(name, Qt::CaseInsensitive) == 0)
-            return value;
-    }
-    return {};
-}
-
-// What one answer looks like; built from the request, then played out on the socket.
-struct ResponsePlan {
-    enum class End { Finish, Reset, Stall };
-
-    int status = 200;
-    RawHeaders headers;
-    QByteArray contentType = "application/json"_ba;
-    QByteArray body;              // non-stream answers
-    bool stream = false;
-    QList<QByteArray> events;     // complete SSE frames, one HTTP chunk each
-    int eventDelayMs = 0;
-    int responseDelayMs = 0;
-    End end = End::Finish;
-};
 
 // One accepted TCP connection: parses requests one at a time and plays their answers.
 class FakeConnection final : public QObject {
@@ -231,7 +136,7 @@ private:
         m_owner->recordRequest(request);
         if (m_gone)
             return;
-        play(planFor(request));
+        play(m_owner->m_dialect->plan(request, m_owner->m_expectedKey));
     }
 
     // Parses a chunked body starting at `from`; returns the end offset of the request,
@@ -286,110 +191,6 @@ private:
         plan.status = 431;
         plan.body = R"({"error":{"message":"bad request head","type":"invalid_request_error","param":null,"code":null}})"_ba;
         play(plan);
-    }
-
-    ResponsePlan planFor(const RecordedRequest &request) const
-    {
-        ResponsePlan plan;
-        auto errorPlan = [&plan](int status, const char *file) {
-            plan.status = status;
-            plan.body = FakeUpstream::fixture(QString::fromLatin1(file));
-        };
-        const QByteArray &key = m_owner->m_expectedKey;
-        if (!key.isEmpty() && request.header("authorization") != "Bearer " + key) {
-            errorPlan(401, "error_401_invalid_api_key.json");
-            return plan;
-        }
-        const QByteArray path = request.path.left(request.path.indexOf('?') < 0 ? request.path.size()
-                                                                                 : request.path.indexOf('?'));
-        if ((request.method == "GET" || request.method == "HEAD") && path.endsWith("/models")) {
-            plan.body = FakeUpstream::fixture(u"models_list.json"_s);
-            return plan;
-        }
-        if (request.method != "POST") {
-            errorPlan(404, "error_404_model_not_found.json");
-            return plan;
-        }
-
-        const QString model = request.body.value("model"_L1).toString();
-        const qsizetype at = model.indexOf(u'@');
-        const QString scenario = at < 0 ? model : model.left(at);
-        const int delayMs = at < 0 ? 0 : qMax(0, model.mid(at + 1).toInt());
-        const bool stream = request.body.value("stream"_L1).toBool();
-        const bool includeUsage = request.body.value("stream_options"_L1)
-                                      .toObject()
-                                      .value("include_usage"_L1)
-                                      .toBool();
-
-        struct Recorded {
-            const char *scenario;
-            const char *response;
-            const char *stream;
-        };
-        static const Recorded kRecorded[] = {
-            {"text", "chat_response_text_recorded.json", "chat_stream_text_include_usage.sse"},
-            {"tool", "chat_response_tool_call_recorded.json", "chat_stream_tool_call.sse"},
-            {"parallel-tools", "chat_response_parallel_tool_calls_recorded.json",
-             "chat_stream_parallel_tool_calls.sse"},
-            {"length", "chat_response_finish_length_recorded.json", "chat_stream_finish_length.sse"},
-        };
-        auto streamPlan = [&](const char *file, bool withUsage) {
-            plan.stream = true;
-            plan.contentType = "text/event-stream"_ba;
-            plan.eventDelayMs = delayMs;
-            const QList<QByteArray> frames = fixtureFrames(QString::fromLatin1(file));
-            for (const QByteArray &frame : frames) {
-                if (withUsage || !isUsageOnly(frame))
-                    plan.events.append(frame);
-            }
-        };
-
-        for (const Recorded &recorded : kRecorded) {
-            if (scenario != QLatin1String(recorded.scenario))
-                continue;
-            if (stream)
-                streamPlan(recorded.stream, includeUsage);
-            else
-                plan.body = FakeUpstream::fixture(QString::fromLatin1(recorded.response));
-            return plan;
-        }
-
-        if (scenario == "error-401"_L1) {
-            errorPlan(401, "error_401_invalid_api_key.json");
-        } else if (scenario == "error-404"_L1) {
-            errorPlan(404, "error_404_model_not_found.json");
-        } else if (scenario == "error-429"_L1) {
-            errorPlan(429, "error_429_rate_limit_exceeded.json");
-            plan.headers.append({"Retry-After"_ba, "7"_ba});
-        } else if (scenario == "error-500"_L1) {
-            errorPlan(500, "error_500_server_error.composed.json");
-        } else if (scenario == "reset"_L1 || scenario == "truncated"_L1 || scenario == "stall"_L1
-                   || scenario == "midstream-error"_L1) {
-            streamPlan("chat_stream_text_include_usage.sse", false);
-            if (scenario == "reset"_L1) {
-                plan.events = plan.events.mid(0, 3);
-                plan.end = ResponsePlan::End::Reset;
-            } else if (scenario == "truncated"_L1) {
-                plan.events = plan.events.mid(0, 3);
-            } else if (scenario == "stall"_L1) {
-                plan.events = plan.events.mid(0, 1);
-                plan.end = ResponsePlan::End::Stall;
-            } else {
-                plan.events = plan.events.mid(0, 2);
-                plan.events.append("data: " + kMidstreamError + "\n\n");
-            }
-        } else if (scenario == "redirect"_L1) {
-            plan.status = 307;
-            plan.headers.append({"Location"_ba, "http://127.0.0.2:9/v1/chat/completions"_ba});
-        } else if (scenario == "garbage"_L1) {
-            plan.body = "not json at all"_ba;
-        } else if (scenario == "slow"_L1) {
-            plan.body = FakeUpstream::fixture(u"chat_response_text_recorded.json"_s);
-            plan.responseDelayMs = delayMs;
-        } else {
-            errorPlan(404, "error_404_model_not_found.json");
-        }
-        return plan;
     }
 
     void play(const ResponsePlan &plan)
@@ -529,8 +330,15 @@ private:
 };
 
 FakeUpstream::FakeUpstream(const QByteArray &expectedKey, QObject *parent)
+    : FakeUpstream(makeFakeDialect(u"openai"_s), expectedKey, parent)
+{
+}
+
+FakeUpstream::FakeUpstream(std::unique_ptr<FakeDialect> dialect, const QByteArray &expectedKey,
+                           QObject *parent)
     : QObject(parent)
     , m_server(new QTcpServer(this))
+    , m_dialect(std::move(dialect))
     , m_expectedKey(expectedKey)
 {
     connect(m_server, &QTcpServer::newConnection, this, &FakeUpstream::onNewConnection);
@@ -549,9 +357,10 @@ FakeUpstream::~FakeUpstream()
 
 bool FakeUpstream::listen(quint16 port)
 {
-    for (const char *file : kFixtureFiles) {
-        if (!QFile::exists(fixtureDir() + QLatin1String(file))) {
-            m_error = u"fixture missing: "_s + fixtureDir() + QLatin1String(file);
+    const QString folder = QStringLiteral(ONEGATE_TEST_DATA "/fixtures/") + m_dialect->fixtureFolder() + u'/';
+    for (const QString &file : m_dialect->requiredFixtures()) {
+        if (!QFile::exists(folder + file)) {
+            m_error = u"fixture missing: "_s + folder + file;
             return false;
         }
     }
@@ -572,6 +381,11 @@ QString FakeUpstream::baseUrl() const
     return u"http://127.0.0.1:%1/v1"_s.arg(port());
 }
 
+QString FakeUpstream::origin() const
+{
+    return u"http://127.0.0.1:%1"_s.arg(port());
+}
+
 RecordedRequest FakeUpstream::lastRequest() const
 {
     return m_requests.isEmpty() ? RecordedRequest() : m_requests.constLast();
@@ -579,19 +393,14 @@ RecordedRequest FakeUpstream::lastRequest() const
 
 QByteArray FakeUpstream::fixture(const QString &fileName)
 {
-    QFile file(fixtureDir() + fileName);
-    if (!file.open(QIODevice::ReadOnly)) {
-        qWarning("FakeUpstream: cannot read fixture %s", qPrintable(file.fileName()));
-        return {};
-    }
-    return file.readAll();
+    return readFixture(u"openai"_s, fileName);
 }
 
 QList<QByteArray> FakeUpstream::fixtureEvents(const QString &fileName)
 {
     QList<QByteArray> events;
-    for (const QByteArray &frame : fixtureFrames(fileName))
-        events.append(dataOf(frame));
+    for (const QByteArray &frame : sseFrames(fixture(fileName)))
+        events.append(sseData(frame));
     return events;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "FakeDialect.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QJsonObject>
@@ -13,20 +15,6 @@ class QTcpServer;
 namespace onegate::test {
 
 class FakeConnection;
-
-using RawHeaders = QList<QPair<QByteArray, QByteArray>>;
-
-// One request as the fake upstream received it.
-struct RecordedRequest {
-    QByteArray method;
-    QByteArray path;        // request target as sent, query included
-    RawHeaders headers;     // names as sent
-    QByteArray rawBody;
-    QJsonObject body;       // empty when the body is not a JSON object
-
-    // Case-insensitive; empty when absent.
-    QByteArray header(QByteArrayView name) const;
-};
 
 // An OpenAI-compatible upstream for tests: a QTcpServer on 127.0.0.1 that speaks
 // HTTP/1.1 itself (keep-alive, Content-Length or chunked request bodies) and replays the
@@ -65,7 +53,11 @@ class FakeUpstream final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FakeUpstream)
 public:
+    // The OpenAI dialect.
     explicit FakeUpstream(const QByteArray &expectedKey = {}, QObject *parent = nullptr);
+    // Any provider's wire format (see FakeDialect.h); the scenario names are the same.
+    FakeUpstream(std::unique_ptr<FakeDialect> dialect, const QByteArray &expectedKey,
+                 QObject *parent = nullptr);
     ~FakeUpstream() override;
 
     // Loads the fixtures and listens on 127.0.0.1:port (0 = any free port). On failure
@@ -74,6 +66,9 @@ public:
     quint16 port() const;
     // http://127.0.0.1:PORT/v1, the base_url of an `openai` provider.
     QString baseUrl() const;
+    // http://127.0.0.1:PORT, the base_url of anthropic, gemini, ollama and azure providers.
+    QString origin() const;
+    const FakeDialect &dialect() const { return *m_dialect; }
     QString errorString() const { return m_error; }
 
     void setExpectedKey(const QByteArray &key) { m_expectedKey = key; }
@@ -84,7 +79,8 @@ public:
     // Connections currently open (idle keep-alive ones included).
     int openConnections() const { return int(m_connections.size()); }
 
-    // The bytes of a fixture file under tests/data/fixtures/openai, for comparisons.
+    // The bytes of a fixture file under tests/data/fixtures/openai, for comparisons
+    // (other dialects: dialect().fixture(name)).
     static QByteArray fixture(const QString &fileName);
     // The `data:` payloads of a recorded stream fixture, in order ([DONE] included).
     static QList<QByteArray> fixtureEvents(const QString &fileName);
@@ -102,6 +98,7 @@ private:
     void forget(FakeConnection *connection);
 
     QTcpServer *m_server;
+    std::unique_ptr<FakeDialect> m_dialect;
     QByteArray m_expectedKey;
     QString m_error;
     QList<RecordedRequest> m_requests;

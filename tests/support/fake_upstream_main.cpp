@@ -1,7 +1,7 @@
 // fake_upstream: the FakeUpstream test server as a process, for tests that drive OneGate
 // from outside (the Node SDK test, process-level checks).
 //
-//   fake_upstream [--port N] [--key KEY]
+//   fake_upstream [--kind openai|anthropic|gemini|ollama|azure] [--port N] [--key KEY]
 //
 // Prints `fake_upstream listening on http://127.0.0.1:PORT` once bound, then one line
 // `aborted` for every client abort; exits 0 on SIGTERM or SIGINT. The scenario table is
@@ -49,13 +49,17 @@ int main(int argc, char **argv)
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("OpenAI-compatible fake upstream replaying recorded fixtures"));
+        QStringLiteral("Fake model provider replaying recorded fixtures"));
     parser.addHelpOption();
     const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("TCP port (0 = any free port)"),
                                         QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption keyOption(QStringLiteral("key"),
                                        QStringLiteral("require Authorization: Bearer KEY"),
                                        QStringLiteral("KEY"));
+    const QCommandLineOption kindOption(QStringLiteral("kind"),
+                                        QStringLiteral("provider wire format: openai (default), anthropic, gemini, ollama, azure"),
+                                        QStringLiteral("KIND"), QStringLiteral("openai"));
+    parser.addOption(kindOption);
     parser.addOption(portOption);
     parser.addOption(keyOption);
     parser.process(app);
@@ -77,7 +81,12 @@ int main(int argc, char **argv)
         QCoreApplication::quit();
     });
 
-    onegate::test::FakeUpstream fake(parser.value(keyOption).toUtf8());
+    auto dialect = onegate::test::makeFakeDialect(parser.value(kindOption));
+    if (!dialect) {
+        std::fprintf(stderr, "fake_upstream: unknown --kind %s\n", qUtf8Printable(parser.value(kindOption)));
+        return 2;
+    }
+    onegate::test::FakeUpstream fake(std::move(dialect), parser.value(keyOption).toUtf8());
     if (!fake.listen(quint16(port))) {
         std::fprintf(stderr, "fake_upstream: %s\n", qUtf8Printable(fake.errorString()));
         return 1;

@@ -1,0 +1,1 @@
+target_sources(onegate_adapters PRIVATE anthropic/AnthropicAdapter.h anthropic/AnthropicAdapter.cpp)

@@ -1,0 +1,1 @@
+target_sources(onegate_adapters PRIVATE azure/AzureAdapter.h azure/AzureAdapter.cpp)

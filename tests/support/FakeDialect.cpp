@@ -1,0 +1,111 @@
+#include "FakeDialect.h"
+
+#include "OpenAiFakeDialect.h"
+#include "anthropic/AnthropicFakeDialect.h"
+#include "azure/AzureFakeDialect.h"
+#include "gemini/GeminiFakeDialect.h"
+#include "ollama/OllamaFakeDialect.h"
+
+#include <QFile>
+
+namespace onegate::test {
+
+QByteArray RecordedRequest::header(QByteArrayView name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (QByteArrayView(key).compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+QByteArray RecordedRequest::pathOnly() const
+{
+    const qsizetype query = path.indexOf('?');
+    return query < 0 ? path : path.left(query);
+}
+
+Scenario Scenario::parse(const QString &model)
+{
+    const qsizetype at = model.indexOf(QLatin1Char('@'));
+    if (at < 0)
+        return {model, 0};
+    return {model.left(at), qMax(0, model.mid(at + 1).toInt())};
+}
+
+QByteArray FakeDialect::fixture(const QString &fileName) const
+{
+    return readFixture(fixtureFolder(), fileName);
+}
+
+std::unique_ptr<FakeDialect> makeFakeDialect(const QString &kind)
+{
+    if (kind == QLatin1String("openai"))
+        return std::make_unique<OpenAiFakeDialect>();
+    if (kind == QLatin1String("anthropic"))
+        return std::make_unique<AnthropicFakeDialect>();
+    if (kind == QLatin1String("gemini"))
+        return std::make_unique<GeminiFakeDialect>();
+    if (kind == QLatin1String("ollama"))
+        return std::make_unique<OllamaFakeDialect>();
+    if (kind == QLatin1String("azure"))
+        return std::make_unique<AzureFakeDialect>();
+    return nullptr;
+}
+
+QByteArray readFixture(const QString &folder, const QString &fileName)
+{
+    QFile file(QStringLiteral(ONEGATE_TEST_DATA "/fixtures/") + folder + QLatin1Char('/') + fileName);
+    if (!file.open(QIODevice::ReadOnly)) {
+        qWarning("fake upstream: cannot read fixture %s", qPrintable(file.fileName()));
+        return {};
+    }
+    return file.readAll();
+}
+
+QList<QByteArray> sseFrames(QByteArray text)
+{
+    text.replace("\r\n", "\n");
+    QList<QByteArray> frames;
+    qsizetype start = 0;
+    while (start < text.size()) {
+        qsizetype end = text.indexOf("\n\n", start);
+        if (end < 0)
+            end = text.size();
+        const QByteArray frame = text.mid(start, end - start).trimmed();
+        if (!frame.isEmpty())
+            frames.append(frame + "\n\n");
+        start = end + 2;
+    }
+    return frames;
+}
+
+QByteArray sseData(const QByteArray &frame)
+{
+    QByteArray data;
+    bool first = true;
+    for (const QByteArray &line : frame.split('\n')) {
+        if (!line.startsWith("data:"))
+            continue;
+        QByteArray value = line.mid(5);
+        if (value.startsWith(' '))
+            value.remove(0, 1);
+        if (!first)
+            data.append('\n');
+        data.append(value);
+        first = false;
+    }
+    return data;
+}
+
+QList<QByteArray> ndjsonLines(const QByteArray &text)
+{
+    QList<QByteArray> lines;
+    for (const QByteArray &line : text.split('\n')) {
+        if (!line.trimmed().isEmpty())
+            lines.append(line.trimmed() + '\n');
+    }
+    return lines;
+}
+
+} // namespace onegate::test

@@ -1,0 +1,152 @@
+#include "OpenAiFakeDialect.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace onegate::test {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QByteArray kMidstreamError =
+    R"({"error":{"message":"The server had an error while processing your request.","type":"server_error","param":null,"code":null}})"_ba;
+
+// Every file the scenarios replay: checked once at listen() so a missing copy fails
+// loudly there, not as a puzzling 500 deep inside a test.
+const char *const kFixtureFiles[] = {
+    "chat_response_text_recorded.json",
+    "chat_stream_text_include_usage.sse",
+    "chat_response_tool_call_recorded.json",
+    "chat_stream_tool_call.sse",
+    "chat_response_parallel_tool_calls_recorded.json",
+    "chat_stream_parallel_tool_calls.sse",
+    "chat_response_finish_length_recorded.json",
+    "chat_stream_finish_length.sse",
+    "error_401_invalid_api_key.json",
+    "error_404_model_not_found.json",
+    "error_429_rate_limit_exceeded.json",
+    "error_500_server_error.composed.json",
+    "models_list.json",
+};
+
+// OpenAI's final `choices: []` chunk that carries only usage.
+bool isUsageOnly(const QByteArray &frame)
+{
+    const QJsonObject chunk = QJsonDocument::fromJson(sseData(frame)).object();
+    return chunk.value("usage"_L1).isObject() && chunk.value("choices"_L1).isArray()
+        && chunk.value("choices"_L1).toArray().isEmpty();
+}
+
+} // namespace
+
+QStringList OpenAiFakeDialect::requiredFixtures() const
+{
+    QStringList files;
+    for (const char *file : kFixtureFiles)
+        files.append(QString::fromLatin1(file));
+    return files;
+}
+
+ResponsePlan OpenAiFakeDialect::plan(const RecordedRequest &request, const QByteArray &key) const
+{
+    ResponsePlan plan;
+    auto errorPlan = [this, &plan](int status, const char *file) {
+        plan.status = status;
+        plan.body = fixture(QString::fromLatin1(file));
+    };
+    if (!key.isEmpty() && request.header("authorization") != "Bearer " + key) {
+        errorPlan(401, "error_401_invalid_api_key.json");
+        return plan;
+    }
+    const QByteArray path = request.pathOnly();
+    if ((request.method == "GET" || request.method == "HEAD") && path.endsWith("/models")) {
+        plan.body = fixture(u"models_list.json"_s);
+        return plan;
+    }
+    if (request.method != "POST") {
+        errorPlan(404, "error_404_model_not_found.json");
+        return plan;
+    }
+
+    const Scenario parsed = Scenario::parse(request.body.value("model"_L1).toString());
+    const QString &scenario = parsed.name;
+    const int delayMs = parsed.delayMs;
+    const bool stream = request.body.value("stream"_L1).toBool();
+    const bool includeUsage = request.body.value("stream_options"_L1)
+                                  .toObject()
+                                  .value("include_usage"_L1)
+                                  .toBool();
+
+    struct Recorded {
+        const char *scenario;
+        const char *response;
+        const char *stream;
+    };
+    static const Recorded kRecorded[] = {
+        {"text", "chat_response_text_recorded.json", "chat_stream_text_include_usage.sse"},
+        {"tool", "chat_response_tool_call_recorded.json", "chat_stream_tool_call.sse"},
+        {"parallel-tools", "chat_response_parallel_tool_calls_recorded.json",
+         "chat_stream_parallel_tool_calls.sse"},
+        {"length", "chat_response_finish_length_recorded.json", "chat_stream_finish_length.sse"},
+    };
+    auto streamPlan = [&](const char *file, bool withUsage) {
+        plan.stream = true;
+        plan.contentType = "text/event-stream"_ba;
+        plan.eventDelayMs = delayMs;
+        const QList<QByteArray> frames = sseFrames(fixture(QString::fromLatin1(file)));
+        for (const QByteArray &frame : frames) {
+            if (withUsage || !isUsageOnly(frame))
+                plan.events.append(frame);
+        }
+    };
+
+    for (const Recorded &recorded : kRecorded) {
+        if (scenario != QLatin1String(recorded.scenario))
+            continue;
+        if (stream)
+            streamPlan(recorded.stream, includeUsage);
+        else
+            plan.body = fixture(QString::fromLatin1(recorded.response));
+        return plan;
+    }
+
+    if (scenario == "error-401"_L1) {
+        errorPlan(401, "error_401_invalid_api_key.json");
+    } else if (scenario == "error-404"_L1) {
+        errorPlan(404, "error_404_model_not_found.json");
+    } else if (scenario == "error-429"_L1) {
+        errorPlan(429, "error_429_rate_limit_exceeded.json");
+        plan.headers.append({"Retry-After"_ba, "7"_ba});
+    } else if (scenario == "error-500"_L1) {
+        errorPlan(500, "error_500_server_error.composed.json");
+    } else if (scenario == "reset"_L1 || scenario == "truncated"_L1 || scenario == "stall"_L1
+               || scenario == "midstream-error"_L1) {
+        streamPlan("chat_stream_text_include_usage.sse", false);
+        if (scenario == "reset"_L1) {
+            plan.events = plan.events.mid(0, 3);
+            plan.end = ResponsePlan::End::Reset;
+        } else if (scenario == "truncated"_L1) {
+            plan.events = plan.events.mid(0, 3);
+        } else if (scenario == "stall"_L1) {
+            plan.events = plan.events.mid(0, 1);
+            plan.end = ResponsePlan::End::Stall;
+        } else {
+            plan.events = plan.events.mid(0, 2);
+            plan.events.append("data: " + kMidstreamError + "\n\n");
+        }
+    } else if (scenario == "redirect"_L1) {
+        plan.status = 307;
+        plan.headers.append({"Location"_ba, "http://127.0.0.2:9/v1/chat/completions"_ba});
+    } else if (scenario == "garbage"_L1) {
+        plan.body = "not json at all"_ba;
+    } else if (scenario == "slow"_L1) {
+        plan.body = fixture(u"chat_response_text_recorded.json"_s);
+        plan.responseDelayMs = delayMs;
+    } else {
+        errorPlan(404, "error_404_model_not_found.json");
+    }
+    return plan;
+}
+
+} // namespace onegate::test

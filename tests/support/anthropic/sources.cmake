@@ -1,0 +1,1 @@
+target_sources(onegate_test_support PRIVATE anthropic/AnthropicFakeDialect.h anthropic/AnthropicFakeDialect.cpp)
