@@ -57,6 +57,7 @@ Gateway::Gateway(std::shared_ptr<const Config> config, UsageRecorder *usage, QOb
     , m_usage(usage)
     , m_router(*m_config)
     , m_auth(m_config->accessKeys, m_config->authRequired)
+    , m_catalog(new ModelCatalog(600, this))
     , m_createdAt(QDateTime::currentSecsSinceEpoch())
 {
     for (const ProviderSettings &provider : m_config->providers)
@@ -298,6 +299,19 @@ void Gateway::reject(QHttpServerResponder &responder, const ApiError &error, Usa
     record.status = error.status;
     record.error = error.message;
     m_usage->record(record);
+}
+
+void Gateway::fetchProviderModels(const QString &providerId, bool refresh, ModelCatalog::Callback done)
+{
+    ProviderRuntime *provider = m_providers.value(providerId);
+    if (!provider) {
+        ProviderModels unknown;
+        unknown.error = ApiError::make(404, QStringLiteral("invalid_request_error"), QStringLiteral("provider_not_found"),
+                                       QStringLiteral("No provider '%1' in the config").arg(providerId));
+        done(unknown);
+        return;
+    }
+    m_catalog->fetch(provider, refresh, std::move(done));
 }
 
 void Gateway::shutdown(int graceMs)

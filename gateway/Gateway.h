@@ -3,6 +3,7 @@
 #include "config/Config.h"
 #include "http/Authenticator.h"
 #include "http/HostGuard.h"
+#include "routing/ModelCatalog.h"
 #include "routing/ModelRouter.h"
 
 #include <QHash>
@@ -46,6 +47,9 @@ public:
     // rest, then emits stopped().
     void shutdown(int graceMs);
     int activeRequests() const { return int(m_active.size()); }
+    // What the provider itself lists (cached; `refresh` asks again). Unknown ids answer
+    // a 404 error.
+    void fetchProviderModels(const QString &providerId, bool refresh, ModelCatalog::Callback done);
 
 Q_SIGNALS:
     void stopped();
@@ -68,6 +72,7 @@ private:
     GuardedTcpServer *m_tcp = nullptr;
     QHash<QString, ProviderRuntime *> m_providers;
     QSet<ChatExchange *> m_active;
+    ModelCatalog *m_catalog;
     qint64 m_createdAt;
     bool m_stopping = false;
 };

@@ -1,5 +1,7 @@
 #include "GatewayService.h"
 
+#include <QPointer>
+
 namespace onegate {
 
 GatewayService::GatewayService(QObject *parent)
@@ -44,6 +46,21 @@ void GatewayService::shutdown(int graceMs)
         return;
     Gateway *gateway = m_gateway;
     QMetaObject::invokeMethod(gateway, [gateway, graceMs] { gateway->shutdown(graceMs); });
+}
+
+void GatewayService::fetchProviderModels(const QString &providerId, bool refresh, QObject *receiver,
+                                         std::function<void(const ProviderModels &)> done)
+{
+    Gateway *gateway = m_gateway;
+    if (!gateway)
+        return;
+    QPointer<QObject> target(receiver);
+    QMetaObject::invokeMethod(gateway, [gateway, providerId, refresh, target, done] {
+        gateway->fetchProviderModels(providerId, refresh, [target, done](const ProviderModels &result) {
+            if (target)
+                QMetaObject::invokeMethod(target, [done, result] { done(result); });
+        });
+    });
 }
 
 void GatewayService::joinThread()

@@ -27,6 +27,10 @@ public:
     // `graceMs` to finish, then are cancelled; emits stopped() when the thread is gone.
     void shutdown(int graceMs);
     bool isRunning() const { return m_gateway != nullptr; }
+    // Asks the gateway for a provider's own model list; `done` runs on `receiver`'s
+    // thread (skipped if the receiver is gone by then).
+    void fetchProviderModels(const QString &providerId, bool refresh, QObject *receiver,
+                             std::function<void(const ProviderModels &)> done);
 
 Q_SIGNALS:
     void stopped();

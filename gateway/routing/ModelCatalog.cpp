@@ -1,0 +1,76 @@
+#include "ModelCatalog.h"
+
+#include "ProviderRuntime.h"
+#include "core/ProviderAdapter.h"
+#include "core/UpstreamCall.h"
+
+namespace onegate {
+
+ModelCatalog::ModelCatalog(int ttlSeconds, QObject *parent)
+    : QObject(parent)
+    , m_ttlSeconds(ttlSeconds)
+{
+}
+
+void ModelCatalog::fetch(ProviderRuntime *provider, bool refresh, Callback done)
+{
+    const QString id = provider->settings().id;
+    if (!refresh) {
+        const auto cached = m_cache.constFind(id);
+        if (cached != m_cache.constEnd()
+            && cached->fetchedAt.secsTo(QDateTime::currentDateTimeUtc()) < m_ttlSeconds) {
+            ProviderModels hit = *cached;
+            hit.fromCache = true;
+            done(hit);
+            return;
+        }
+    }
+    Pending &pending = m_pending[id];
+    pending.waiting.append(std::move(done));
+    if (pending.waiting.size() > 1)
+        return;  // a fetch is already on its way
+
+    const ProviderAdapter *adapter = provider->adapter();
+    QString keyProblem;
+    const std::optional<QByteArray> key = provider->nextKey(&keyProblem);
+    if (!adapter || !key) {
+        ProviderModels failed;
+        failed.error = ApiError::make(503, QStringLiteral("server_error"), QStringLiteral("provider_unavailable"),
+                                      adapter ? QStringLiteral("Provider '%1' has no usable API key: %2").arg(id, keyProblem)
+                                              : QStringLiteral("Provider '%1' has no adapter in this build").arg(id));
+        deliver(id, failed);
+        return;
+    }
+    UpstreamCall *call = provider->transport()->start(adapter->modelListRequest(provider->settings(), *key),
+                                                      provider->settings().policy, false, this);
+    auto body = std::make_shared<QByteArray>();
+    connect(call, &UpstreamCall::dataReceived, this, [body](const QByteArray &bytes) { body->append(bytes); });
+    connect(call, &UpstreamCall::finished, this, [this, call, adapter, id, body] {
+        ProviderModels result;
+        result.fetchedAt = QDateTime::currentDateTimeUtc();
+        const int status = call->httpStatus();
+        if (call->failure() != UpstreamFailure::None) {
+            result.error = ApiError::make(502, QStringLiteral("upstream_error"), QStringLiteral("upstream_unreachable"),
+                                          QStringLiteral("provider '%1': %2").arg(id, call->failureText()), true);
+        } else if (status < 200 || status >= 300) {
+            result.error = adapter->mapError(status, *body, call->responseHeader("Content-Type"));
+        } else {
+            ModelListResult list = adapter->decodeModelList(*body);
+            result.models = list.models;
+            result.error = list.error;
+        }
+        call->deleteLater();
+        if (!result.error)
+            m_cache.insert(id, result);
+        deliver(id, result);
+    });
+}
+
+void ModelCatalog::deliver(const QString &providerId, const ProviderModels &result)
+{
+    const QList<Callback> waiting = m_pending.take(providerId).waiting;
+    for (const Callback &callback : waiting)
+        callback(result);
+}
+
+} // namespace onegate
