@@ -1,1 +1,3 @@
-target_sources(onegate_adapters PRIVATE azure/AzureAdapter.h azure/AzureAdapter.cpp)
+target_sources(onegate_adapters PRIVATE
+    azure/AzureAdapter.h azure/AzureAdapter.cpp
+    azure/AzureStreamDecoder.h azure/AzureStreamDecoder.cpp)

@@ -4,4 +4,5 @@ target_sources(onegate_adapters PRIVATE
     core/ProviderAdapter.h core/ProviderAdapter.cpp
     core/ProviderSettings.h core/ProviderSettings.cpp
     core/SseParser.h core/SseParser.cpp
+    core/NdjsonParser.h core/NdjsonParser.cpp
     core/UpstreamCall.h core/UpstreamCall.cpp)

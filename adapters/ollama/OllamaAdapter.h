@@ -4,7 +4,11 @@
 
 namespace onegate {
 
-// The `ollama` kind.
+// The `ollama` kind: Ollama's native API (POST /api/chat, NDJSON when streamed;
+// GET /api/tags for the model list), translated to and from OpenAI Chat. The base URL is
+// the server's origin. Ollama is usually local and keyless; when the provider has a key
+// (Ollama behind a proxy, ollama.com) it is sent as `Authorization: Bearer`. The
+// translation rules and gateway choices are in OllamaChatCodec.h.
 class OllamaAdapter final : public ProviderAdapter {
 public:
     std::variant<UpstreamRequest, ApiError> chatRequest(const ChatCall &call) const override;

@@ -1,1 +1,4 @@
-target_sources(onegate_adapters PRIVATE ollama/OllamaAdapter.h ollama/OllamaAdapter.cpp)
+target_sources(onegate_adapters PRIVATE
+    ollama/OllamaAdapter.h ollama/OllamaAdapter.cpp
+    ollama/OllamaChatCodec.h ollama/OllamaChatCodec.cpp
+    ollama/OllamaStreamDecoder.h ollama/OllamaStreamDecoder.cpp)

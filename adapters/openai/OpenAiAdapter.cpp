@@ -26,20 +26,25 @@ void addCommonHeaders(UpstreamRequest &request, const ProviderSettings &provider
 
 } // namespace
 
-std::variant<UpstreamRequest, ApiError> OpenAiAdapter::chatRequest(const ChatCall &call) const
+QByteArray openAiPassThroughBody(const ChatCall &call, bool askForUsage)
 {
     QJsonObject body = call.body;
     body.insert(QLatin1String("model"), call.upstreamModel);
-    if (call.stream) {
+    if (call.stream && askForUsage) {
         // Always ask for usage so every streamed request is recorded; the decoder
         // drops the extra chunk again when the client did not ask for it.
         QJsonObject options = body.value(QLatin1String("stream_options")).toObject();
         options.insert(QLatin1String("include_usage"), true);
         body.insert(QLatin1String("stream_options"), options);
     }
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+std::variant<UpstreamRequest, ApiError> OpenAiAdapter::chatRequest(const ChatCall &call) const
+{
     UpstreamRequest request;
     request.url = endpoint(*call.provider, u"/chat/completions");
-    request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    request.body = openAiPassThroughBody(call);
     request.headers = {
         {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
         {QByteArrayLiteral("Accept"), call.stream ? QByteArrayLiteral("text/event-stream")

@@ -20,4 +20,10 @@ public:
     ModelListResult decodeModelList(const QByteArray &body) const override;
 };
 
+// The body the `openai` kind sends, shared with the other kinds that speak OpenAI Chat
+// upstream (azure): the client's body with `model` set to the upstream name and, for a
+// stream when `askForUsage`, stream_options.include_usage, so every streamed request can
+// be recorded (OpenAiStreamDecoder drops the extra chunk when the client did not ask).
+QByteArray openAiPassThroughBody(const ChatCall &call, bool askForUsage = true);
+
 } // namespace onegate

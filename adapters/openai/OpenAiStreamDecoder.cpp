@@ -6,9 +6,10 @@
 namespace onegate {
 
 namespace {
-QByteArray frameOf(const QByteArray &data)
+// One SSE event; a multi-line payload keeps one `data:` field per line.
+QByteArray frameOf(QByteArray data)
 {
-    return "data: " + data + "\n\n";
+    return "data: " + data.replace('\n', "\ndata: ") + "\n\n";
 }
 } // namespace
 

@@ -80,6 +80,8 @@ void OpenAiStreamEncoder::event(const canonical::StreamEvent &event, ChatStreamS
         return;
     case Kind::ReasoningSignature: {
         ensureStarted(sink);
+        if (event.text.isEmpty())
+            return;  // nothing to send back: no `thinking_blocks: []` chunk
         canonical::Reasoning block;
         if (event.redacted)
             block.redactedData = event.text;

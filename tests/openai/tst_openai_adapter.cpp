@@ -1,3 +1,4 @@
+#include "core/SseParser.h"
 #include "openai/OpenAiAdapter.h"
 
 #include <QFile>
@@ -104,6 +105,7 @@ private Q_SLOTS:
     void streamSplitAtEveryByte_data();
     void streamSplitAtEveryByte();
     void usageOnFinishChunk();
+    void multiLineDataKeepsItsFraming();
     void inStreamError();
     void truncatedStream();
     void closedAfterFinishWithoutDone();
@@ -248,6 +250,23 @@ void TestOpenAiAdapter::usageOnFinishChunk()
     QCOMPARE(sink.usage.completion, 25);
     QCOMPARE(sink.usage.cached, 128);
     QVERIFY(sink.frames.last().contains("\"finish_reason\":\"tool_calls\""));
+}
+
+void TestOpenAiAdapter::multiLineDataKeepsItsFraming()
+{
+    // JSON may be split over several data: lines; the relayed event must still parse
+    // to the same payload, with one data: field per line.
+    const QByteArray stream = "data: {\"choices\":[{\"index\":0,\n"
+                              "data: \"delta\":{\"content\":\"Hi\"}}]}\n\n"
+                              "data: [DONE]\n\n"_ba;
+    const RecordingSink sink = decode(stream, false);
+    QCOMPARE(sink.frames.size(), 1);
+    QCOMPARE(sink.frames.first(), "data: {\"choices\":[{\"index\":0,\ndata: \"delta\":{\"content\":\"Hi\"}}]}\n\n"_ba);
+    SseParser parser;
+    QList<SseEvent> events;
+    parser.feed(sink.frames.first(), events);
+    QCOMPARE(events.size(), 1);
+    QCOMPARE(events.first().data, "{\"choices\":[{\"index\":0,\n\"delta\":{\"content\":\"Hi\"}}]}"_ba);
 }
 
 void TestOpenAiAdapter::inStreamError()

@@ -1,18 +1,148 @@
 #include "OllamaFakeDialect.h"
 
+#include <QJsonDocument>
+
 namespace onegate::test {
 
-// Placeholder until the ollama scenarios are written: every request gets a 501.
-QStringList OllamaFakeDialect::requiredFixtures() const
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const char *const kFixtureFiles[] = {
+    "api_chat_stream.adapted.ndjson",
+    "api_chat_response_text.composed.json",
+    "api_chat_stream_tools.adapted.ndjson",
+    "api_chat_response_tools.json",
+    "api_chat_stream_parallel_tools.composed.ndjson",
+    "api_chat_response_parallel_tools.composed.json",
+    "api_chat_stream_length.composed.ndjson",
+    "api_chat_response_length.composed.json",
+    "api_chat_stream_thinking.composed.ndjson",
+    "api_chat_response_thinking.composed.json",
+    "api_generate_stream.ndjson",
+    "api_stream_midstream_error.ndjson",
+    "api_tags.json",
+    "error.json",
+};
+
+QByteArray errorBody(const QString &message)
 {
-    return {};
+    return QJsonDocument(QJsonObject{{"error"_L1, message}}).toJson(QJsonDocument::Compact);
 }
 
-ResponsePlan OllamaFakeDialect::plan(const RecordedRequest &, const QByteArray &) const
+// The docs recorded their stream errors on /api/generate, whose objects carry the text in
+// "response"; /api/chat carries it in message.content. Error lines stay as they are.
+QByteArray asChatLine(const QByteArray &line)
+{
+    QJsonObject object = QJsonDocument::fromJson(line).object();
+    if (!object.contains("response"_L1))
+        return line;
+    object.insert("message"_L1, QJsonObject{{"role"_L1, "assistant"_L1}, {"content"_L1, object.take("response"_L1)}});
+    return QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n';
+}
+
+} // namespace
+
+QStringList OllamaFakeDialect::requiredFixtures() const
+{
+    QStringList files;
+    for (const char *file : kFixtureFiles)
+        files.append(QString::fromLatin1(file));
+    return files;
+}
+
+ResponsePlan OllamaFakeDialect::plan(const RecordedRequest &request, const QByteArray &key) const
 {
     ResponsePlan plan;
-    plan.status = 501;
-    plan.body = QByteArrayLiteral("{\"error\":\"not implemented\"}");
+    auto errorPlan = [&plan](int status, const QByteArray &body) {
+        plan.status = status;
+        plan.body = body;
+    };
+    if (!key.isEmpty() && request.header("authorization") != "Bearer " + key) {
+        errorPlan(401, errorBody(u"unauthorized"_s));
+        return plan;
+    }
+    const QByteArray path = request.pathOnly();
+    if ((request.method == "GET" || request.method == "HEAD") && path == "/api/tags") {
+        plan.body = fixture(u"api_tags.json"_s);
+        return plan;
+    }
+    if (request.method != "POST" || path != "/api/chat") {
+        plan.status = 404;
+        plan.contentType = "text/plain"_ba;
+        plan.body = "404 page not found"_ba;
+        return plan;
+    }
+
+    const QString model = request.body.value("model"_L1).toString();
+    const Scenario parsed = Scenario::parse(model);
+    const QString &scenario = parsed.name;
+    const bool stream = request.body.value("stream"_L1).toBool(true);
+
+    auto streamPlan = [&](const QString &file) {
+        plan.stream = true;
+        plan.contentType = "application/x-ndjson"_ba;
+        plan.eventDelayMs = parsed.delayMs;
+        const QList<QByteArray> lines = ndjsonLines(fixture(file));
+        for (const QByteArray &line : lines)
+            plan.events.append(asChatLine(line));
+    };
+
+    struct Recorded {
+        const char *scenario;
+        const char *response;
+        const char *stream;
+    };
+    static const Recorded kRecorded[] = {
+        {"text", "api_chat_response_text.composed.json", "api_chat_stream.adapted.ndjson"},
+        {"tool", "api_chat_response_tools.json", "api_chat_stream_tools.adapted.ndjson"},
+        {"parallel-tools", "api_chat_response_parallel_tools.composed.json",
+         "api_chat_stream_parallel_tools.composed.ndjson"},
+        {"length", "api_chat_response_length.composed.json", "api_chat_stream_length.composed.ndjson"},
+        {"thinking", "api_chat_response_thinking.composed.json", "api_chat_stream_thinking.composed.ndjson"},
+    };
+    for (const Recorded &recorded : kRecorded) {
+        if (scenario != QLatin1String(recorded.scenario))
+            continue;
+        if (stream)
+            streamPlan(QString::fromLatin1(recorded.stream));
+        else
+            plan.body = fixture(QString::fromLatin1(recorded.response));
+        return plan;
+    }
+
+    if (scenario == "error-401"_L1) {
+        errorPlan(401, errorBody(u"unauthorized"_s));
+    } else if (scenario == "error-429"_L1) {
+        errorPlan(429, errorBody(u"rate limit exceeded, please try again later"_s));
+        plan.headers.append({"Retry-After"_ba, "7"_ba});
+    } else if (scenario == "error-500"_L1) {
+        errorPlan(500, fixture(u"error.json"_s));
+    } else if (scenario == "reset"_L1 || scenario == "truncated"_L1 || scenario == "stall"_L1) {
+        streamPlan(u"api_generate_stream.ndjson"_s);
+        if (scenario == "reset"_L1) {
+            plan.events = plan.events.mid(0, 3);
+            plan.end = ResponsePlan::End::Reset;
+        } else if (scenario == "truncated"_L1) {
+            plan.events = plan.events.mid(0, 3);
+        } else {
+            plan.events = plan.events.mid(0, 1);
+            plan.end = ResponsePlan::End::Stall;
+        }
+    } else if (scenario == "midstream-error"_L1) {
+        streamPlan(u"api_stream_midstream_error.ndjson"_s);
+    } else if (scenario == "redirect"_L1) {
+        plan.status = 307;
+        plan.headers.append({"Location"_ba, "http://127.0.0.2:9/api/chat"_ba});
+    } else if (scenario == "garbage"_L1) {
+        plan.body = "not json at all"_ba;
+    } else if (scenario == "slow"_L1) {
+        plan.body = fixture(u"api_chat_response_text.composed.json"_s);
+        plan.responseDelayMs = parsed.delayMs;
+    } else {
+        // error-404 and every unknown model: Ollama's own wording.
+        errorPlan(404, errorBody(u"model \"%1\" not found, try pulling it first"_s.arg(model)));
+    }
     return plan;
 }
 
