@@ -4,7 +4,10 @@
 
 namespace onegate {
 
-// The `anthropic` kind.
+// The `anthropic` kind: Anthropic's Messages API (POST {base_url}/v1/messages with
+// x-api-key and anthropic-version), translated from and to OpenAI Chat through the
+// canonical model. The translation rules and every gateway choice are in
+// AnthropicRequest.h, AnthropicResponse.h and AnthropicStreamDecoder.h.
 class AnthropicAdapter final : public ProviderAdapter {
 public:
     std::variant<UpstreamRequest, ApiError> chatRequest(const ChatCall &call) const override;
@@ -12,6 +15,8 @@ public:
     ChatResult decodeChat(const ChatCall &call, const QByteArray &body) const override;
     ApiError mapError(int status, const QByteArray &body,
                       const QByteArray &contentType) const override;
+    // GET /v1/models?limit=1000: the API's largest page, so one request lists every
+    // model (Anthropic offers a few dozen); the interface decodes a single body.
     UpstreamRequest modelListRequest(const ProviderSettings &provider,
                                      const QByteArray &apiKey) const override;
     ModelListResult decodeModelList(const QByteArray &body) const override;

@@ -1,1 +1,6 @@
-target_sources(onegate_adapters PRIVATE anthropic/AnthropicAdapter.h anthropic/AnthropicAdapter.cpp)
+target_sources(onegate_adapters PRIVATE
+    anthropic/AnthropicAdapter.h anthropic/AnthropicAdapter.cpp
+    anthropic/AnthropicRequest.h anthropic/AnthropicRequest.cpp
+    anthropic/AnthropicResponse.h anthropic/AnthropicResponse.cpp
+    anthropic/AnthropicStreamDecoder.h anthropic/AnthropicStreamDecoder.cpp
+    anthropic/AnthropicToolIds.h anthropic/AnthropicToolIds.cpp)

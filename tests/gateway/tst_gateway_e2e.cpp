@@ -37,7 +37,7 @@ const QByteArray kUpstreamKey = "sk-e2e-upstream-c0ffee42d1"_ba;
 const QByteArray kChatPath = "/v1/chat/completions"_ba;
 
 // The key "narrow" may use only `text` (also pinned). `fake-idle` is the same upstream
-// with a short idle timeout; `claude` is a kind this build has no adapter for.
+// with a short idle timeout; `claude` is an anthropic provider with nothing listening.
 QByteArray configJson(quint16 upstreamPort)
 {
     // The URLs are filled in with arg(): moc 6.4 takes a "//" inside a raw string for a
@@ -57,7 +57,7 @@ QByteArray configJson(quint16 upstreamPort)
       "api_key": "env:ONEGATE_TEST_UPSTREAM_KEY", "proxy": "none",
       "timeouts": { "idle_ms": 300 } },
     { "id": "claude", "kind": "anthropic", "base_url": "%2",
-      "api_key": "env:ONEGATE_TEST_UPSTREAM_KEY", "models": ["claude-test"] }
+      "api_key": "env:ONEGATE_TEST_UPSTREAM_KEY", "proxy": "none", "models": ["claude-test"] }
   ],
   "models": [
     { "id": "smart", "routes": [ { "provider": "fake", "model": "text" } ] }
@@ -533,9 +533,9 @@ void GatewayE2eTest::requestErrors_data()
     QTest::newRow("unknown pinned provider") << "POST"_ba << kChatPath << kAccessKey
                                              << chatBody(u"nobody/text"_s, false) << 404 << u"model_not_found"_s
                                              << none;
-    QTest::newRow("provider kind without adapter") << "POST"_ba << kChatPath << kAccessKey
-                                                   << chatBody(u"claude-test"_s, false) << 501
-                                                   << u"provider_kind_not_supported"_s << none;
+    QTest::newRow("anthropic provider, nothing listening") << "POST"_ba << kChatPath << kAccessKey
+                                                           << chatBody(u"claude-test"_s, false) << 502
+                                                           << u"upstream_unreachable"_s << none;
 }
 
 void GatewayE2eTest::requestErrors()
