@@ -4,7 +4,16 @@
 
 namespace onegate {
 
-// The `gemini` kind.
+// The `gemini` kind: Google's Gemini API (generativelanguage.googleapis.com, v1beta).
+// base_url is the origin; chat goes to
+//   POST {base_url}/v1beta/models/{model}:generateContent
+//   POST {base_url}/v1beta/models/{model}:streamGenerateContent?alt=sse
+// and the model list is GET {base_url}/v1beta/models?pageSize=1000 (the largest page
+// Gemini serves, so one request covers the whole list; nextPageToken is not followed).
+// The key travels only in the x-goog-api-key header, never as ?key=, which would end up
+// in proxy and access logs. The model id is percent-encoded into the path.
+// Translation rules and gateway choices: GeminiRequest.h, GeminiResponse.h,
+// GeminiStreamDecoder.h.
 class GeminiAdapter final : public ProviderAdapter {
 public:
     std::variant<UpstreamRequest, ApiError> chatRequest(const ChatCall &call) const override;
@@ -14,6 +23,7 @@ public:
                       const QByteArray &contentType) const override;
     UpstreamRequest modelListRequest(const ProviderSettings &provider,
                                      const QByteArray &apiKey) const override;
+    // Model ids without the "models/" prefix, only those supporting generateContent.
     ModelListResult decodeModelList(const QByteArray &body) const override;
 };
 

@@ -1,1 +1,5 @@
-target_sources(onegate_adapters PRIVATE gemini/GeminiAdapter.h gemini/GeminiAdapter.cpp)
+target_sources(onegate_adapters PRIVATE
+    gemini/GeminiAdapter.h gemini/GeminiAdapter.cpp
+    gemini/GeminiRequest.h gemini/GeminiRequest.cpp
+    gemini/GeminiResponse.h gemini/GeminiResponse.cpp
+    gemini/GeminiStreamDecoder.h gemini/GeminiStreamDecoder.cpp)
