@@ -54,9 +54,6 @@ std::variant<UpstreamRequest, ApiError> AnthropicAdapter::chatRequest(const Chat
     auto decoded = decodeOpenAiChatRequest(call.body);
     if (const ApiError *error = std::get_if<ApiError>(&decoded))
         return *error;
-    // One Messages call yields one answer; OpenAI's n > 1 cannot be honoured.
-    if (call.body.value("n"_L1).toInteger(1) > 1)
-        return ApiError::invalidRequest(u"n > 1 is not supported by Anthropic models"_s, u"n"_s);
     canonical::Request &chat = std::get<canonical::Request>(decoded);
     anthropic::joinStreamedThinking(call.body.value("messages"_L1).toArray(), chat);
     auto body = anthropic::buildMessagesBody(chat, call.upstreamModel, call.stream);

@@ -283,6 +283,12 @@ std::variant<Request, ApiError> RequestDecoder::decode(const QJsonObject &body)
 {
     Request request;
     request.model = body.value(key("model")).toString();
+    // Translated providers give one answer per call: say so rather than return fewer
+    // choices than the client asked for.
+    if (body.value(key("n")).toInteger(1) > 1) {
+        fail(QStringLiteral("n"), QStringLiteral("n > 1 is not supported for this provider kind: ask for one choice per request"));
+        return *m_error;
+    }
     const QJsonValue messages = body.value(key("messages"));
     if (!messages.isArray() || messages.toArray().isEmpty()) {
         fail(QStringLiteral("messages"), QStringLiteral("messages must be a non-empty array"));

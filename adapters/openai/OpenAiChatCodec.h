@@ -19,7 +19,8 @@ namespace onegate {
 // - Gemini's thought signature on a tool call is
 //   `tool_calls[].extra_content.google.thought_signature` (Google's own compat layer).
 
-// Decodes a client's chat request. Errors are 400s naming the offending field.
+// Decodes a client's chat request. Errors are 400s naming the offending field; n > 1 is
+// one of them (a translated provider answers one choice per call).
 std::variant<canonical::Request, ApiError> decodeOpenAiChatRequest(const QJsonObject &body);
 
 // Encodes a whole answer as an OpenAI chat.completion object.

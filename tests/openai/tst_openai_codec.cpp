@@ -322,6 +322,11 @@ void TestOpenAiCodec::decodeErrors_data()
     QTest::newRow("messages not an array") << QJsonObject{{u"messages"_s, hello}} << u"messages"_s;
     QTest::newRow("messages a string") << QJsonObject{{u"messages"_s, u"hi"_s}} << u"messages"_s;
     QTest::newRow("messages empty") << withMessages({}) << u"messages"_s;
+    {
+        QJsonObject many = withMessages({hello});
+        many.insert(u"n"_s, 2);
+        QTest::newRow("n > 1") << many << u"n"_s;
+    }
     QTest::newRow("message not an object") << withMessages({hello, u"hi"_s}) << u"messages[1]"_s;
 
     QTest::newRow("unknown role") << withMessages({QJsonObject{{u"role"_s, u"wizard"_s}, {u"content"_s, u"hi"_s}}})
