@@ -1,0 +1,1 @@
+# tests/ui/setup.cmake: onegate_add_test(...) for this part of the window

@@ -1,0 +1,114 @@
+#include "TrayController.h"
+
+#include <QApplication>
+#include <QEvent>
+#include <QMenu>
+#include <QPalette>
+#include <QSystemTrayIcon>
+
+namespace onegate {
+
+TrayController::TrayController(QObject *parent)
+    : QObject(parent)
+    , m_tray(new QSystemTrayIcon(this))
+    , m_menu(new QMenu)
+    , m_keysMenu(new QMenu)
+{
+    m_status = m_menu->addAction(QString());
+    m_status->setEnabled(false);
+    m_menu->addSeparator();
+    m_open = m_menu->addAction(QString(), this, &TrayController::openRequested);
+    m_copyEndpoint = m_menu->addAction(QString(), this, &TrayController::copyEndpointRequested);
+    m_menu->addMenu(m_keysMenu);
+    m_pause = m_menu->addAction(QString());
+    m_pause->setCheckable(true);
+    connect(m_pause, &QAction::toggled, this, &TrayController::pauseRequested);
+    m_menu->addSeparator();
+    m_quit = m_menu->addAction(QString(), this, &TrayController::quitRequested);
+    m_tray->setContextMenu(m_menu);
+    connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
+        if (reason == QSystemTrayIcon::Trigger || reason == QSystemTrayIcon::DoubleClick)
+            Q_EMIT openRequested();
+    });
+    // Retranslate when the language changes, and pick the icon for the panel colour.
+    qApp->installEventFilter(this);
+    retranslate();
+    updateIcon();
+}
+
+TrayController::~TrayController()
+{
+    delete m_menu;
+    delete m_keysMenu;
+}
+
+bool TrayController::isAvailable()
+{
+    return QSystemTrayIcon::isSystemTrayAvailable();
+}
+
+void TrayController::show()
+{
+    m_tray->show();
+}
+
+void TrayController::setState(State state, const QString &statusLine)
+{
+    m_state = state;
+    m_statusLine = statusLine;
+    m_status->setText(statusLine);
+    m_tray->setToolTip(tr("OneGate") + QLatin1Char('\n') + statusLine);
+    const QSignalBlocker blocker(m_pause);
+    m_pause->setChecked(state == State::Paused);
+    updateIcon();
+}
+
+void TrayController::setAccessKeyNames(const QStringList &names)
+{
+    m_keysMenu->clear();
+    for (const QString &name : names)
+        m_keysMenu->addAction(name, this, [this, name] { Q_EMIT copyAccessKeyRequested(name); });
+    m_keysMenu->setEnabled(!names.isEmpty());
+}
+
+void TrayController::notify(const QString &title, const QString &message)
+{
+    m_tray->showMessage(title, message, QSystemTrayIcon::Information, 6000);
+}
+
+void TrayController::retranslate()
+{
+    m_open->setText(tr("Open OneGate"));
+    m_copyEndpoint->setText(tr("Copy endpoint URL"));
+    m_keysMenu->setTitle(tr("Copy an access key"));
+    m_pause->setText(tr("Pause gateway"));
+    m_quit->setText(tr("Quit OneGate"));
+    m_status->setText(m_statusLine);
+}
+
+void TrayController::updateIcon()
+{
+    QString name;
+    switch (m_state) {
+    case State::Error: name = QStringLiteral("tray-error"); break;
+    case State::Paused: name = QStringLiteral("tray-paused"); break;
+    case State::Running: {
+        // A light glyph on dark panels, a dark one on light panels.
+        const bool darkPanel = QApplication::palette().color(QPalette::Window).lightness() < 128;
+        name = darkPanel ? QStringLiteral("tray-dark") : QStringLiteral("tray-light");
+        break;
+    }
+    }
+    m_tray->setIcon(QIcon(QStringLiteral(":/onegate/icons/%1.svg").arg(name)));
+}
+
+bool TrayController::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == qApp && event->type() == QEvent::LanguageChange)
+        retranslate();
+    if (watched == qApp && event->type() == QEvent::ApplicationPaletteChange)
+        updateIcon();
+    return QObject::eventFilter(watched, event);
+}
+
+} // namespace onegate

@@ -1,0 +1,1 @@
+# ui/pages/catalog.cmake: target_sources(onegate_ui PRIVATE ...) for this part of the window

@@ -1,0 +1,3 @@
+target_sources(onegate_ui PRIVATE
+    SingleInstance.h SingleInstance.cpp
+    TrayController.h TrayController.cpp)
