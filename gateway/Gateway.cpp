@@ -1,5 +1,6 @@
 #include "Gateway.h"
 
+#include "config/ListenAddress.h"
 #include "http/GuardedTcpServer.h"
 #include "http/HttpFront.h"
 #include "http/HttpResponses.h"
@@ -13,7 +14,14 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTcpSocket>
 #include <QTimer>
+#include <utility>
+
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <unistd.h>
+#endif
 
 namespace onegate {
 
@@ -61,12 +69,12 @@ Gateway::Gateway(std::shared_ptr<const Config> config, UsageRecorder *usage, QOb
     , m_createdAt(QDateTime::currentSecsSinceEpoch())
 {
     for (const ProviderSettings &provider : m_config->providers)
-        m_providers.insert(provider.id, new ProviderRuntime(provider, this));
+        m_providers.insert(provider.id, ProviderRuntime::create(provider, this));
 }
 
 Gateway::~Gateway() = default;
 
-ListenResult Gateway::listen(const QString &host, quint16 port)
+ListenResult Gateway::openListener(const QString &host, quint16 port, qint64 maxBodyBytes, Listener &out)
 {
     ListenResult result;
     const QHostAddress address = listenAddress(host);
@@ -74,33 +82,173 @@ ListenResult Gateway::listen(const QString &host, quint16 port)
         result.error = QStringLiteral("cannot listen on '%1': not an IP address or localhost").arg(host);
         return result;
     }
-    m_tcp = new GuardedTcpServer(m_config->maxBodyBytes, this);
-    if (!m_tcp->listen(address, port)) {
-        result.addressInUse = m_tcp->serverError() == QAbstractSocket::AddressInUseError;
+    auto *tcp = new GuardedTcpServer(maxBodyBytes, this);
+    if (!tcp->listen(address, port)) {
+        result.addressInUse = tcp->serverError() == QAbstractSocket::AddressInUseError;
         result.error = result.addressInUse
             ? QStringLiteral("%1:%2 is already in use by another program; stop it or choose "
                              "another port with --listen or the config's \"listen\"")
                   .arg(host)
                   .arg(port)
-            : QStringLiteral("cannot listen on %1:%2: %3").arg(host).arg(port).arg(m_tcp->errorString());
-        delete m_tcp;
-        m_tcp = nullptr;
+            : QStringLiteral("cannot listen on %1:%2: %3").arg(host).arg(port).arg(tcp->errorString());
+        delete tcp;
         return result;
     }
-    result.port = m_tcp->serverPort();
-    m_hostGuard = HostGuard(host, result.port);
+    result.port = tcp->serverPort();
+    out = Listener{tcp, HostGuard(host, result.port), maxBodyBytes};
+    return result;
+}
+
+ListenResult Gateway::listen(const QString &host, quint16 port)
+{
+    Listener listener;
+    const ListenResult result = openListener(host, port, m_config->maxBodyBytes, listener);
+    if (!result.ok())
+        return result;
+    m_listenHost = host;
+    m_listenPort = port;
+    m_listener = listener;
     m_front = new HttpFront(
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             handle(request, std::move(responder));
         },
         this);
-    m_front->bind(m_tcp);
+    m_front->bind(m_listener.tcp);
     return result;
+}
+
+ConfigApplyResult Gateway::applyConfig(std::shared_ptr<const Config> config)
+{
+    ConfigApplyResult result;
+    if (m_stopping || !m_listener.tcp) {
+        result.error = QStringLiteral("the gateway is not serving");
+        return result;
+    }
+    result.listenChanged = config->listenHost != m_listenHost || config->listenPort != m_listenPort;
+    if (result.listenChanged)
+        result.listen = moveListener(config->listenHost, config->listenPort, config->maxBodyBytes);
+    else if (config->maxBodyBytes != m_listener.maxBodyBytes)
+        changeBodyLimit(config->maxBodyBytes);
+    result.listen.port = m_listener.tcp->serverPort();  // the new port, or the old one still serving
+
+    // The parser checks this against the config's own address; the address actually
+    // served may differ (--listen, or a new one that could not be bound).
+    if (!config->authRequired && !isLoopbackHost(m_listenHost)) {
+        result.error = QStringLiteral("auth.required may be false only on a loopback address, and "
+                                      "OneGate listens on %1")
+                           .arg(m_listenHost);
+        return result;
+    }
+
+    QHash<QString, std::shared_ptr<ProviderRuntime>> providers;
+    for (const ProviderSettings &settings : config->providers) {
+        std::shared_ptr<ProviderRuntime> runtime = m_providers.value(settings.id);
+        if (!runtime || !runtime->runs(settings)) {
+            runtime = ProviderRuntime::create(settings, this);
+            // A list fetched with the old URL, key or proxy may not be this provider's.
+            m_catalog->forget(settings.id);
+        }
+        providers.insert(settings.id, std::move(runtime));
+    }
+    for (auto it = m_providers.cbegin(); it != m_providers.cend(); ++it) {
+        if (!providers.contains(it.key()))
+            m_catalog->forget(it.key());
+    }
+    // Retired runtimes and the old snapshot live on in the exchanges still using them.
+    m_providers = std::move(providers);
+    const std::shared_ptr<const Config> previous = std::exchange(m_config, std::move(config));
+    m_router = ModelRouter(*m_config);
+    m_auth = Authenticator(m_config->accessKeys, m_config->authRequired);
+    return result;
+}
+
+ListenResult Gateway::moveListener(const QString &host, quint16 port, qint64 maxBodyBytes)
+{
+    // "localhost:4141" after "127.0.0.1:4141" names the socket already bound: binding it
+    // again would fail on ourselves.
+    const QHostAddress address = listenAddress(host);
+    if (!address.isNull() && address == m_listener.tcp->serverAddress()
+        && (port == 0 || port == m_listener.tcp->serverPort())) {
+        m_listenHost = host;
+        m_listenPort = port;
+        m_listener.guard = HostGuard(host, m_listener.tcp->serverPort());
+        if (maxBodyBytes != m_listener.maxBodyBytes)
+            changeBodyLimit(maxBodyBytes);
+        ListenResult same;
+        same.port = m_listener.tcp->serverPort();
+        return same;
+    }
+    Listener fresh;
+    const ListenResult result = openListener(host, port, maxBodyBytes, fresh);
+    if (!result.ok())
+        return result;  // the old listener keeps serving
+    m_listenHost = host;
+    m_listenPort = port;
+    retire(std::exchange(m_listener, fresh));
+    m_front->bind(m_listener.tcp);
+    return result;
+}
+
+void Gateway::changeBodyLimit(qint64 maxBodyBytes)
+{
+    // Each accepted socket gets its size guard from the listener, which takes the limit
+    // when it is made. Hand the listening socket over to a listener with the new limit:
+    // the port never closes, so no client is refused meanwhile.
+#ifdef Q_OS_UNIX
+    const int descriptor = ::fcntl(int(m_listener.tcp->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    if (descriptor < 0)
+        return;
+    auto *tcp = new GuardedTcpServer(maxBodyBytes, this);
+    if (!tcp->setSocketDescriptor(descriptor)) {
+        ::close(descriptor);
+        delete tcp;
+        return;
+    }
+    Listener fresh{tcp, m_listener.guard, maxBodyBytes};
+    retire(std::exchange(m_listener, fresh));
+    m_front->bind(m_listener.tcp);
+#else
+    Q_UNUSED(maxBodyBytes)  // applies from the next listen address change or restart
+#endif
+}
+
+void Gateway::retire(Listener listener)
+{
+    GuardedTcpServer *tcp = listener.tcp;
+    tcp->close();
+    const QList<QTcpSocket *> open = tcp->findChildren<QTcpSocket *>(Qt::FindDirectChildrenOnly);
+    if (open.isEmpty()) {
+        tcp->deleteLater();
+        return;
+    }
+    m_draining.append(std::move(listener));
+    auto remaining = std::make_shared<qsizetype>(open.size());
+    for (QTcpSocket *socket : open) {
+        connect(socket, &QObject::destroyed, tcp, [this, tcp, remaining] {
+            if (--*remaining > 0)
+                return;
+            m_draining.removeIf([tcp](const Listener &old) { return old.tcp == tcp; });
+            tcp->deleteLater();
+        });
+    }
+}
+
+std::optional<ApiError> Gateway::checkHost(const QHttpServerRequest &request) const
+{
+    std::optional<ApiError> refused = m_listener.guard.check(request);
+    if (!refused)
+        return refused;
+    const QByteArray host = request.value(QByteArrayLiteral("host"));
+    for (const Listener &old : m_draining) {
+        if (old.guard.allows(host))
+            return std::nullopt;
+    }
+    return refused;
 }
 
 void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
-    if (const auto refused = m_hostGuard.check(request)) {
+    if (const auto refused = checkHost(request)) {
         sendError(responder, *refused);
         return;
     }
@@ -249,10 +397,10 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
     }
     // The router issue adds failover across candidates; for now the first one serves.
     const RouteTarget &target = std::get<QList<RouteTarget>>(targets).constFirst();
-    ProviderRuntime *provider = m_providers.value(target.provider->id);
+    const std::shared_ptr<ProviderRuntime> provider = m_providers.value(target.provider->id);
     record.provider = target.provider->id;
     record.upstreamModel = target.upstreamModel;
-    if (!provider->adapter()) {
+    if (!provider || !provider->adapter()) {
         reject(responder,
                ApiError::make(501, QStringLiteral("not_implemented_error"), QStringLiteral("provider_kind_not_supported"),
                               QStringLiteral("Provider '%1' is of kind '%2', which this OneGate build cannot call yet")
@@ -277,8 +425,8 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
     setup.call.stream = streamValue.toBool(false);
     setup.call.clientWantsUsage = body.value(QLatin1String("stream_options")).toObject()
                                       .value(QLatin1String("include_usage")).toBool(false);
-    setup.adapter = provider->adapter();
-    setup.transport = provider->transport();
+    setup.config = m_config;
+    setup.provider = provider;
     setup.usage = m_usage;
 
     auto *exchange = new ChatExchange(std::move(responder), std::move(setup), this);
@@ -303,7 +451,7 @@ void Gateway::reject(QHttpServerResponder &responder, const ApiError &error, Usa
 
 void Gateway::fetchProviderModels(const QString &providerId, bool refresh, ModelCatalog::Callback done)
 {
-    ProviderRuntime *provider = m_providers.value(providerId);
+    std::shared_ptr<ProviderRuntime> provider = m_providers.value(providerId);
     if (!provider) {
         ProviderModels unknown;
         unknown.error = ApiError::make(404, QStringLiteral("invalid_request_error"), QStringLiteral("provider_not_found"),
@@ -311,7 +459,7 @@ void Gateway::fetchProviderModels(const QString &providerId, bool refresh, Model
         done(unknown);
         return;
     }
-    m_catalog->fetch(provider, refresh, std::move(done));
+    m_catalog->fetch(std::move(provider), refresh, std::move(done));
 }
 
 void Gateway::shutdown(int graceMs)
@@ -319,8 +467,8 @@ void Gateway::shutdown(int graceMs)
     if (m_stopping)
         return;
     m_stopping = true;
-    if (m_tcp)
-        m_tcp->close();
+    if (m_listener.tcp)
+        m_listener.tcp->close();
     QTimer::singleShot(graceMs, this, [this] {
         const QSet<ChatExchange *> remaining = m_active;
         for (ChatExchange *exchange : remaining)

@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QSet>
 #include <memory>
+#include <optional>
 
 class QHttpServerRequest;
 
@@ -30,6 +31,18 @@ struct ListenResult {
     bool ok() const { return error.isEmpty(); }
 };
 
+// What a config reload did (Gateway::applyConfig). Unless `error` says why nothing
+// changed, routes, access keys and providers follow the new config for every request
+// that arrives from now on. `listen` is the port now serving; when the config named a
+// new address that could not be bound (`listenChanged` and `listen.error`, e.g. the port
+// is in use), the old address keeps serving and the rest of the config still applies.
+struct ConfigApplyResult {
+    QString error;
+    bool listenChanged = false;
+    ListenResult listen;
+    bool ok() const { return error.isEmpty() && listen.ok(); }
+};
+
 // The embedded gateway. Lives on its own thread (the UI never delays a request); every
 // method must be called on that thread. A request passes fixed stages, each able to
 // answer early: host guard, route match, auth, dialect decode, model route, adapter,
@@ -43,6 +56,16 @@ public:
 
     // Binds `host:port` (the config's listen address unless overridden) and serves.
     ListenResult listen(const QString &host, quint16 port);
+    // Puts `config` in force for new requests at once (see ConfigApplyResult). Requests
+    // in flight finish with the snapshot and provider runtimes they started with. A
+    // provider whose connection settings did not change keeps its runtime (connections,
+    // key rotation, cached model list). A new listen address is bound before the old one
+    // stops accepting; connections already open there are served to their end. The
+    // config's listen address is compared with the one last asked for (start or a
+    // previous move), so an unchanged one never rebinds, and a move that failed is tried
+    // again by the next apply. A caller that started on a --listen override must apply
+    // that override to every new config too.
+    ConfigApplyResult applyConfig(std::shared_ptr<const Config> config);
     // Stops accepting, lets requests in flight finish for up to `graceMs`, cancels the
     // rest, then emits stopped().
     void shutdown(int graceMs);
@@ -55,6 +78,17 @@ Q_SIGNALS:
     void stopped();
 
 private:
+    struct Listener {
+        GuardedTcpServer *tcp = nullptr;
+        HostGuard guard;
+        qint64 maxBodyBytes = 0;
+    };
+
+    ListenResult openListener(const QString &host, quint16 port, qint64 maxBodyBytes, Listener &out);
+    ListenResult moveListener(const QString &host, quint16 port, qint64 maxBodyBytes);
+    void changeBodyLimit(qint64 maxBodyBytes);
+    void retire(Listener listener);
+    std::optional<ApiError> checkHost(const QHttpServerRequest &request) const;
     void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void handleModels(const Caller &caller, QHttpServerResponder &responder);
     void handleModel(const Caller &caller, const QString &id, QHttpServerResponder &responder);
@@ -67,10 +101,17 @@ private:
     UsageRecorder *m_usage;
     ModelRouter m_router;
     Authenticator m_auth;
-    HostGuard m_hostGuard;
     HttpFront *m_front = nullptr;
-    GuardedTcpServer *m_tcp = nullptr;
-    QHash<QString, ProviderRuntime *> m_providers;
+    // The listen address as asked for (config or --listen), and the socket bound for it.
+    QString m_listenHost;
+    quint16 m_listenPort = 0;
+    Listener m_listener;
+    // Listeners replaced by a reload: no longer accepting, kept until the connections
+    // they accepted are gone (the sockets are their children). Their Host names stay
+    // allowed, since a keep-alive client there may send another request.
+    QList<Listener> m_draining;
+    // Shared with the exchanges and model-list fetches using them (ProviderRuntime.h).
+    QHash<QString, std::shared_ptr<ProviderRuntime>> m_providers;
     QSet<ChatExchange *> m_active;
     ModelCatalog *m_catalog;
     qint64 m_createdAt;

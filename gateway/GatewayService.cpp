@@ -63,6 +63,20 @@ void GatewayService::fetchProviderModels(const QString &providerId, bool refresh
     });
 }
 
+bool GatewayService::applyConfig(std::shared_ptr<const Config> config)
+{
+    Gateway *gateway = m_gateway;
+    if (!gateway || !config)
+        return false;
+    // `this` outlives the call: the destructor joins the gateway thread first, and an
+    // answer posted to a service deleted meanwhile is dropped with it.
+    QMetaObject::invokeMethod(gateway, [this, gateway, config = std::move(config)]() mutable {
+        const ConfigApplyResult result = gateway->applyConfig(std::move(config));
+        QMetaObject::invokeMethod(this, [this, result] { Q_EMIT configApplied(result); });
+    });
+    return true;
+}
+
 void GatewayService::joinThread()
 {
     if (!m_gateway)

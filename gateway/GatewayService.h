@@ -31,9 +31,17 @@ public:
     // thread (skipped if the receiver is gone by then).
     void fetchProviderModels(const QString &providerId, bool refresh, QObject *receiver,
                              std::function<void(const ProviderModels &)> done);
+    // Hands a new config to the running gateway (Gateway::applyConfig): new requests use
+    // it at once, requests in flight finish as they started. The outcome arrives as
+    // configApplied(). Returns false, and does nothing, when the gateway is not running
+    // (the next start() takes the config then).
+    bool applyConfig(std::shared_ptr<const Config> config);
 
 Q_SIGNALS:
     void stopped();
+    // One per applyConfig() call, in call order. A listen change that failed is reported
+    // in result.listen (e.g. addressInUse), with the old address still serving.
+    void configApplied(const onegate::ConfigApplyResult &result);
 
 private:
     void joinThread();

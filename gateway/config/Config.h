@@ -5,6 +5,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <optional>
 
 namespace onegate {
 
@@ -25,11 +26,26 @@ struct Route {
     QString model;
     int priority = 0;
     int weight = 1;
+    friend bool operator==(const Route &, const Route &) = default;
 };
 
+// Per million tokens, in whatever currency the user keeps accounts in; unset when the
+// config does not give it.
+struct ModelPrices {
+    std::optional<double> input;
+    std::optional<double> output;
+    std::optional<double> cacheRead;
+    std::optional<double> cacheWrite;
+};
+
+// One models[] entry. With routes it is an alias served under its own id; without, it
+// only annotates the model that providers already serve under the same id.
 struct ModelAlias {
     QString id;
     QList<Route> routes;
+    bool enabled = true;    // false: the id is not served (ModelRouter)
+    int contextWindow = 0;  // tokens; 0 when not given
+    ModelPrices prices;
 };
 
 // The whole configuration as one immutable value. The gateway holds a shared snapshot

@@ -22,6 +22,7 @@ constexpr int kMaxBodyMb = 1024;
 constexpr int kMaxTimeoutMs = 86'400'000;  // a day: anything longer is a typo
 constexpr int kMaxPriority = 1000;
 constexpr int kMaxWeight = 1'000'000;
+constexpr int kMaxContextWindow = 100'000'000;  // tokens; larger is a typo
 constexpr qint64 kBytesPerMb = 1024 * 1024;
 constexpr auto kDefaultAzureApiVersion = "2024-10-21"_L1;
 
@@ -202,6 +203,11 @@ private:
                                          const Config &config);
     std::optional<Route> parseRoute(const QJsonValue &value, const QString &path,
                                     const Config &config);
+    bool parseModelRoutes(const QJsonObject &entry, const QString &path, const Config &config,
+                          ModelAlias &model);
+    bool parsePrices(const QJsonValue &value, const QString &path, ModelPrices &prices);
+    bool optionalPrice(const QJsonObject &object, const QString &path, QLatin1String key,
+                       std::optional<double> &target);
 
     QString m_fileName;
     ConfigError m_error;
@@ -752,28 +758,87 @@ std::optional<ModelAlias> Parser::parseModel(const QJsonValue &value, const QStr
                                              const Config &config)
 {
     const auto entry = object(value, path);
-    if (!entry || !checkKeys(*entry, path, {"id"_L1, "routes"_L1})
-        || !require(*entry, path, "id"_L1) || !require(*entry, path, "routes"_L1))
+    if (!entry
+        || !checkKeys(*entry, path,
+                      {"id"_L1, "routes"_L1, "enabled"_L1, "context_window"_L1, "prices"_L1})
+        || !require(*entry, path, "id"_L1))
         return std::nullopt;
     ModelAlias model;
     const auto id = nonEmptyString(entry->value("id"_L1), keyPath(path, "id"_L1));
     if (!id)
         return std::nullopt;
     model.id = *id;
+    if (!parseModelRoutes(*entry, path, config, model))
+        return std::nullopt;
+    const QJsonValue enabled = entry->value("enabled"_L1);
+    if (!enabled.isUndefined()) {
+        const auto flag = boolean(enabled, keyPath(path, "enabled"_L1));
+        if (!flag)
+            return std::nullopt;
+        model.enabled = *flag;
+    }
+    if (!optionalInteger(*entry, path, "context_window"_L1, 1, kMaxContextWindow,
+                         model.contextWindow)
+        || !parsePrices(entry->value("prices"_L1), keyPath(path, "prices"_L1), model.prices))
+        return std::nullopt;
+    return model;
+}
+
+// Without routes an entry can only describe a model some provider already serves under
+// that id; otherwise nothing would serve it, and a forgotten "routes" must not pass.
+bool Parser::parseModelRoutes(const QJsonObject &entry, const QString &path,
+                              const Config &config, ModelAlias &model)
+{
     const QString routesPath = keyPath(path, "routes"_L1);
-    const auto routes = list<Route>(entry->value("routes"_L1), routesPath,
+    const QJsonValue value = entry.value("routes"_L1);
+    if (value.isUndefined()) {
+        for (const ProviderSettings &provider : config.providers) {
+            if (provider.models.contains(model.id))
+                return true;
+        }
+        return fail(routesPath,
+                    u"required unless a provider lists \"%1\" in its models (an entry without "
+                    u"routes only sets enabled, context_window or prices of that model)"_s.arg(
+                        model.id));
+    }
+    const auto routes = list<Route>(value, routesPath,
                                     [this, &config](const QJsonValue &routeValue,
                                                     const QString &routePath) {
                                         return parseRoute(routeValue, routePath, config);
                                     });
     if (!routes)
-        return std::nullopt;
-    if (routes->isEmpty()) {
-        fail(routesPath, u"must list at least one route"_s);
-        return std::nullopt;
-    }
+        return false;
+    if (routes->isEmpty())
+        return fail(routesPath, u"must list at least one route"_s);
     model.routes = *routes;
-    return model;
+    return true;
+}
+
+bool Parser::parsePrices(const QJsonValue &value, const QString &path, ModelPrices &prices)
+{
+    if (value.isUndefined())
+        return true;
+    const auto fields = object(value, path);
+    return fields
+           && checkKeys(*fields, path,
+                        {"input"_L1, "output"_L1, "cache_read"_L1, "cache_write"_L1})
+           && optionalPrice(*fields, path, "input"_L1, prices.input)
+           && optionalPrice(*fields, path, "output"_L1, prices.output)
+           && optionalPrice(*fields, path, "cache_read"_L1, prices.cacheRead)
+           && optionalPrice(*fields, path, "cache_write"_L1, prices.cacheWrite);
+}
+
+bool Parser::optionalPrice(const QJsonObject &object, const QString &path, QLatin1String key,
+                           std::optional<double> &target)
+{
+    const QJsonValue value = object.value(key);
+    if (value.isUndefined())
+        return true;
+    if (!value.isDouble() || value.toDouble() < 0)
+        return fail(keyPath(path, key), u"expected a number of at least 0 (a price per million "
+                                        u"tokens)"_s);
+    target = value.toDouble();
+    return true;
 }
 
 std::optional<Route> Parser::parseRoute(const QJsonValue &value, const QString &path,

@@ -1,7 +1,9 @@
 #include "HostGuard.h"
 
 #include <QHostAddress>
+#include <QHostInfo>
 #include <QHttpServerRequest>
+#include <QNetworkInterface>
 
 namespace onegate {
 
@@ -13,13 +15,35 @@ HostGuard::HostGuard(const QString &configuredHost, quint16 port)
     QByteArray configured = configuredHost.toLower().toUtf8();
     if (QHostAddress(configuredHost).protocol() == QAbstractSocket::IPv6Protocol)
         configured = '[' + configured + ']';
-    // A wildcard bind address is not a name anyone can send; it is covered by the
-    // loopback names (LAN access with real host names comes with the settings page).
-    if (!configured.isEmpty() && configured != "0.0.0.0" && configured != "[::]"
-        && !hosts.contains(configured))
+    if (configured == "0.0.0.0" || configured == "[::]") {
+        // LAN access: a wildcard address is not a name anyone can send. Devices on the
+        // network address this computer by one of its own addresses or by its name, so
+        // those are allowed; a page's own host name (DNS rebinding) still is not. The
+        // list is taken when the address is bound: an address the computer gets later
+        // is allowed from the next bind (restart or Settings change) on.
+        const QList<QHostAddress> own = QNetworkInterface::allAddresses();
+        for (const QHostAddress &address : own) {
+            // Scoped (link-local) IPv6 addresses cannot be written in a Host header.
+            if (address.isLoopback() || !address.scopeId().isEmpty())
+                continue;
+            QByteArray text = address.toString().toLower().toUtf8();
+            if (address.protocol() == QAbstractSocket::IPv6Protocol)
+                text = '[' + text + ']';
+            hosts.append(text);
+        }
+        const QByteArray name = QHostInfo::localHostName().toLower().toUtf8();
+        if (!name.isEmpty() && name != "localhost") {
+            hosts.append(name);
+            if (!name.contains('.'))
+                hosts.append(name + ".local");  // the mDNS name LAN devices use
+        }
+    } else if (!configured.isEmpty()) {
         hosts.append(configured);
-    for (const QByteArray &host : std::as_const(hosts))
-        m_allowed.append(host + suffix);
+    }
+    for (const QByteArray &host : std::as_const(hosts)) {
+        if (!m_allowed.contains(host + suffix))
+            m_allowed.append(host + suffix);
+    }
 }
 
 bool HostGuard::allows(const QByteArray &hostHeader) const

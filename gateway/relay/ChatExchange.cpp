@@ -2,6 +2,7 @@
 
 #include "core/UpstreamCall.h"
 #include "http/HttpResponses.h"
+#include "routing/ProviderRuntime.h"
 #include "usage/UsageRecorder.h"
 
 #include <QDateTime>
@@ -26,8 +27,12 @@ ChatExchange::ChatExchange(QHttpServerResponder &&responder, Setup setup, QObjec
 
 ChatExchange::~ChatExchange()
 {
-    if (m_upstream)
-        m_upstream->disconnect(this);
+    // The call's reply lives in a network manager of m_setup.provider: end the call while
+    // the runtime is certainly still here, before this exchange lets go of it.
+    if (UpstreamCall *upstream = m_upstream) {
+        upstream->disconnect(this);
+        delete upstream;
+    }
 }
 
 void ChatExchange::start()
@@ -40,15 +45,16 @@ void ChatExchange::start()
     connect(m_socket, &QAbstractSocket::disconnected, this, &ChatExchange::onClientGone);
 
     const ChatCall &call = m_setup.call;
-    auto request = m_setup.adapter->chatRequest(call);
+    const ProviderAdapter *adapter = m_setup.provider->adapter();
+    auto request = adapter->chatRequest(call);
     if (const ApiError *error = std::get_if<ApiError>(&request)) {
         fail(*error);
         return;
     }
     if (call.stream)
-        m_decoder = m_setup.adapter->streamDecoder(call);
-    m_upstream = m_setup.transport->start(std::get<UpstreamRequest>(request),
-                                          call.provider->policy, call.stream, this);
+        m_decoder = adapter->streamDecoder(call);
+    m_upstream = m_setup.provider->transport()->start(std::get<UpstreamRequest>(request),
+                                                      call.provider->policy, call.stream, this);
     connect(m_upstream, &UpstreamCall::responseStarted, this, &ChatExchange::onUpstreamStarted);
     connect(m_upstream, &UpstreamCall::dataReceived, this, &ChatExchange::onUpstreamData);
     connect(m_upstream, &UpstreamCall::finished, this, &ChatExchange::onUpstreamFinished);
@@ -90,8 +96,8 @@ void ChatExchange::onUpstreamFinished()
         return;
     }
     if (m_upstreamStatus < 200 || m_upstreamStatus >= 300) {
-        ApiError error = m_setup.adapter->mapError(m_upstreamStatus, m_body,
-                                                   m_upstream->responseHeader("Content-Type"));
+        ApiError error = m_setup.provider->adapter()->mapError(
+            m_upstreamStatus, m_body, m_upstream->responseHeader("Content-Type"));
         fail(error);
         return;
     }
@@ -99,7 +105,7 @@ void ChatExchange::onUpstreamFinished()
         m_decoder->finish(*this);
         return;
     }
-    ChatResult result = m_setup.adapter->decodeChat(m_setup.call, m_body);
+    ChatResult result = m_setup.provider->adapter()->decodeChat(m_setup.call, m_body);
     if (result.error) {
         fail(*result.error);
         return;

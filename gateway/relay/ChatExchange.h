@@ -13,7 +13,8 @@
 
 namespace onegate {
 
-class ProviderTransport;
+struct Config;
+class ProviderRuntime;
 class UsageRecorder;
 
 // One chat completion from the moment it is routed until its last byte: sends it to the
@@ -24,14 +25,20 @@ class UsageRecorder;
 // QHttpServer 6.4 deletes the socket under a moved responder when the client goes away
 // (DESIGN.md section 3): the socket is watched through a QPointer, checked before every
 // write, and its loss aborts the upstream request at once.
+//
+// A config reload does not touch an exchange already running: it holds the config
+// snapshot and the provider runtime it started with (see Setup) until it is deleted.
 class ChatExchange final : public QObject, private ChatStreamSink {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ChatExchange)
 public:
     struct Setup {
+        // Shared with the gateway until a reload replaces them there; then this exchange
+        // keeps them alive until it is deleted. `call.provider` points into `config`; the
+        // network manager carrying the upstream call belongs to `provider`.
+        std::shared_ptr<const Config> config;
+        std::shared_ptr<ProviderRuntime> provider;
         ChatCall call;
-        const ProviderAdapter *adapter = nullptr;
-        ProviderTransport *transport = nullptr;
         UsageRecorder *usage = nullptr;  // may be null in tests
         UsageRecord record;              // identity fields filled in by the caller
         QElapsedTimer clock;             // started when the request arrived
@@ -73,7 +80,10 @@ private:
     ApiError transportError() const;
 
     QHttpServerResponder m_responder;
-    QPointer<QTcpSocket> m_socket;
+    // Typed as the base: when the gateway is torn down mid-request, ~QAbstractSocket
+    // still emits disconnected(), and a QPointer<QTcpSocket> would then downcast an
+    // object that is no longer a QTcpSocket (UBSan reports it).
+    QPointer<QAbstractSocket> m_socket;
     Setup m_setup;
     QPointer<UpstreamCall> m_upstream;
     std::unique_ptr<ChatStreamDecoder> m_decoder;

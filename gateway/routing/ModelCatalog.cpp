@@ -4,6 +4,8 @@
 #include "core/ProviderAdapter.h"
 #include "core/UpstreamCall.h"
 
+#include <utility>
+
 namespace onegate {
 
 ModelCatalog::ModelCatalog(int ttlSeconds, QObject *parent)
@@ -12,7 +14,7 @@ ModelCatalog::ModelCatalog(int ttlSeconds, QObject *parent)
 {
 }
 
-void ModelCatalog::fetch(ProviderRuntime *provider, bool refresh, Callback done)
+void ModelCatalog::fetch(std::shared_ptr<ProviderRuntime> provider, bool refresh, Callback done)
 {
     const QString id = provider->settings().id;
     if (!refresh) {
@@ -25,10 +27,15 @@ void ModelCatalog::fetch(ProviderRuntime *provider, bool refresh, Callback done)
             return;
         }
     }
-    Pending &pending = m_pending[id];
-    pending.waiting.append(std::move(done));
-    if (pending.waiting.size() > 1)
+    std::shared_ptr<Pending> &slot = m_pending[id];
+    if (slot) {
+        slot->waiting.append(std::move(done));
         return;  // a fetch is already on its way
+    }
+    slot = std::make_shared<Pending>();
+    slot->provider = provider;
+    slot->waiting.append(std::move(done));
+    const std::shared_ptr<Pending> pending = slot;
 
     const ProviderAdapter *adapter = provider->adapter();
     QString keyProblem;
@@ -38,14 +45,14 @@ void ModelCatalog::fetch(ProviderRuntime *provider, bool refresh, Callback done)
         failed.error = ApiError::make(503, QStringLiteral("server_error"), QStringLiteral("provider_unavailable"),
                                       adapter ? QStringLiteral("Provider '%1' has no usable API key: %2").arg(id, keyProblem)
                                               : QStringLiteral("Provider '%1' has no adapter in this build").arg(id));
-        deliver(id, failed);
+        deliver(id, pending, failed);
         return;
     }
     UpstreamCall *call = provider->transport()->start(adapter->modelListRequest(provider->settings(), *key),
                                                       provider->settings().policy, false, this);
     auto body = std::make_shared<QByteArray>();
     connect(call, &UpstreamCall::dataReceived, this, [body](const QByteArray &bytes) { body->append(bytes); });
-    connect(call, &UpstreamCall::finished, this, [this, call, adapter, id, body] {
+    connect(call, &UpstreamCall::finished, this, [this, call, adapter, id, body, pending] {
         ProviderModels result;
         result.fetchedAt = QDateTime::currentDateTimeUtc();
         const int status = call->httpStatus();
@@ -60,15 +67,29 @@ void ModelCatalog::fetch(ProviderRuntime *provider, bool refresh, Callback done)
             result.error = list.error;
         }
         call->deleteLater();
-        if (!result.error)
-            m_cache.insert(id, result);
-        deliver(id, result);
+        deliver(id, pending, result);
     });
 }
 
-void ModelCatalog::deliver(const QString &providerId, const ProviderModels &result)
+void ModelCatalog::forget(const QString &providerId)
 {
-    const QList<Callback> waiting = m_pending.take(providerId).waiting;
+    m_cache.remove(providerId);
+    if (const std::shared_ptr<Pending> pending = m_pending.take(providerId))
+        pending->forgotten = true;
+}
+
+void ModelCatalog::deliver(const QString &providerId, const std::shared_ptr<Pending> &pending,
+                           const ProviderModels &result)
+{
+    if (!pending->forgotten) {
+        m_pending.remove(providerId);
+        if (!result.error)
+            m_cache.insert(providerId, result);
+    }
+    const QList<Callback> waiting = std::exchange(pending->waiting, {});
+    // The runtime is released here, not by the reply's signal that is still running:
+    // its deleter defers the delete to the event loop.
+    pending->provider.reset();
     for (const Callback &callback : waiting)
         callback(result);
 }

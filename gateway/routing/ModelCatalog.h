@@ -5,9 +5,9 @@
 #include <QDateTime>
 #include <QHash>
 #include <QObject>
-#include <QPointer>
 #include <QStringList>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace onegate {
@@ -34,18 +34,26 @@ public:
 
     explicit ModelCatalog(int ttlSeconds = 600, QObject *parent = nullptr);
 
-    // `refresh` skips the cache. A failed fetch is answered but not cached.
-    void fetch(ProviderRuntime *provider, bool refresh, Callback done);
+    // `refresh` skips the cache. A failed fetch is answered but not cached. The fetch
+    // keeps `provider` alive until it is answered, even if a reload retires it.
+    void fetch(std::shared_ptr<ProviderRuntime> provider, bool refresh, Callback done);
+    // The provider changed or went away (config reload): its cached list is dropped, and
+    // a fetch still on its way answers those already waiting but is neither cached nor
+    // joined by later fetches, which ask the new provider.
+    void forget(const QString &providerId);
 
 private:
     struct Pending {
+        std::shared_ptr<ProviderRuntime> provider;
         QList<Callback> waiting;
+        bool forgotten = false;
     };
-    void deliver(const QString &providerId, const ProviderModels &result);
+    void deliver(const QString &providerId, const std::shared_ptr<Pending> &pending,
+                 const ProviderModels &result);
 
     int m_ttlSeconds;
     QHash<QString, ProviderModels> m_cache;
-    QHash<QString, Pending> m_pending;
+    QHash<QString, std::shared_ptr<Pending>> m_pending;
 };
 
 } // namespace onegate

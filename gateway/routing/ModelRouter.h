@@ -22,8 +22,10 @@ struct ServedModel {
 };
 
 // Maps a requested model id to the providers that serve it (CONTRACT.md section 2):
-// an explicit models[] entry first, then every provider listing the id (one pool), then
-// "provider-id/model" pinning one provider. Candidates come in priority order.
+// an explicit models[] entry with routes first, then every provider listing the id (one
+// pool), then "provider-id/model" pinning one provider. Candidates come in priority
+// order. An id whose models[] entry has "enabled": false is not served at all: it is
+// left out of servedModels() and resolves to 404, also when pinned as "provider-id/id".
 // Holds pointers into the Config it was built from, which must outlive it.
 class ModelRouter final {
 public:

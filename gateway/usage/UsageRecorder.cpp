@@ -2,11 +2,13 @@
 
 #include "usage/UsageStore.h"
 
+#include <QDateTime>
 #include <QList>
 #include <QLoggingCategory>
 #include <QMetaObject>
 #include <QMutex>
 #include <QMutexLocker>
+#include <QTimer>
 
 #include <atomic>
 #include <utility>
@@ -111,7 +113,41 @@ public:
         }
         // Nothing can be queued any more; commit what already was.
         drain();
+        // The timer lives on this thread and must die here, before the worker moves home.
+        delete m_pruneTimer;
+        m_pruneTimer = nullptr;
         m_store.reset();
+    }
+
+    void setRetention(int days, int intervalMs)
+    {
+        m_retentionDays = days;
+        if (!m_pruneTimer) {
+            m_pruneTimer = new QTimer(this);
+            QObject::connect(m_pruneTimer, &QTimer::timeout, this, [this] { prune(); });
+        }
+        if (days <= 0) {
+            m_pruneTimer->stop();
+            return;
+        }
+        prune();
+        m_pruneTimer->start(intervalMs);
+    }
+
+    void prune()
+    {
+        if (!m_store || m_retentionDays <= 0)
+            return;
+        constexpr qint64 kDayMs = 24 * 60 * 60 * 1000;
+        const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - m_retentionDays * kDayMs;
+        QString error;
+        const qint64 deleted = m_store->pruneOlderThan(cutoff, &error);
+        if (deleted < 0)
+            qCWarning(lcUsageRecorder).noquote() << "pruning old usage rows failed:" << error;
+        else if (deleted > 0)
+            qCInfo(lcUsageRecorder).noquote()
+                << "deleted" << deleted << "usage rows older than" << m_retentionDays << "days";
+        Q_EMIT m_owner->pruned(deleted, error);
     }
 
     void drain()
@@ -161,6 +197,8 @@ public:
 private:
     UsageRecorder *m_owner;
     std::unique_ptr<UsageStore> m_store;  // storage thread only
+    QTimer *m_pruneTimer = nullptr;       // storage thread only
+    qint64 m_retentionDays = 0;           // storage thread only
     std::atomic<qint64> m_dropped{0};
 
     QMutex m_mutex;
@@ -196,8 +234,11 @@ QString UsageRecorder::open(const QString &databasePath)
     QMetaObject::invokeMethod(
         worker, [worker, &databasePath, &error] { error = worker->openStore(databasePath); },
         Qt::BlockingQueuedConnection);
-    if (!error.isEmpty())
+    if (!error.isEmpty()) {
         stop();
+        return error;
+    }
+    sendRetention();
     return error;
 }
 
@@ -256,6 +297,26 @@ void UsageRecorder::stop()
         Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
+}
+
+void UsageRecorder::setRetentionDays(int days, int intervalMs)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_retentionDays = qMax(0, days);
+    m_pruneIntervalMs = qMax(1, intervalMs);
+    sendRetention();
+}
+
+void UsageRecorder::sendRetention()
+{
+    if (!m_thread.isRunning())
+        return;  // open() sends it
+    UsageWorker *worker = m_worker.get();
+    const int days = m_retentionDays;
+    const int intervalMs = m_pruneIntervalMs;
+    // Queued behind the records already sent, so it never races their commit.
+    QMetaObject::invokeMethod(worker, [worker, days, intervalMs] { worker->setRetention(days, intervalMs); },
+                              Qt::QueuedConnection);
 }
 
 qint64 UsageRecorder::droppedRecords() const

@@ -54,13 +54,28 @@ public:
     // Rows lost since construction because writing failed twice or came after stop().
     qint64 droppedRecords() const;
 
+    // Keeps `days` days of usage (the user's retention setting): on the storage thread,
+    // rows older than that are deleted at once and then every `intervalMs` (a day; tests
+    // shorten it) while the recorder is open. 0, the default, keeps everything. Call from
+    // the owning thread, before or after open(); the setting survives stop() and open().
+    static constexpr int kPruneIntervalMs = 24 * 60 * 60 * 1000;
+    void setRetentionDays(int days, int intervalMs = kPruneIntervalMs);
+    int retentionDays() const { return m_retentionDays; }
+
 Q_SIGNALS:
     // Emitted from the storage thread (queued to receivers on other threads).
     void recordsDropped(qsizetype count, const QString &error);
+    // After each pruning pass, from the storage thread: how many rows were deleted, or -1
+    // and why not.
+    void pruned(qint64 rows, const QString &error);
 
 private:
+    void sendRetention();
+
     QThread m_thread;
     std::unique_ptr<UsageWorker> m_worker;
+    int m_retentionDays = 0;
+    int m_pruneIntervalMs = kPruneIntervalMs;
 };
 
 } // namespace onegate

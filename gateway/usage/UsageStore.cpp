@@ -382,6 +382,23 @@ bool UsageStore::insert(const QList<UsageRecord> &batch, QString *error)
     return true;
 }
 
+qint64 UsageStore::pruneOlderThan(qint64 cutoffMs, QString *error)
+{
+    if (!isOpen()) {
+        setError(error, u"usage database is not open"_s);
+        return -1;
+    }
+    // One statement is one transaction; usage_time_ms_idx makes it a range delete.
+    QSqlQuery query(m_db);
+    query.prepare(u"DELETE FROM usage WHERE time_ms < ?"_s);
+    query.addBindValue(cutoffMs);
+    if (!query.exec()) {
+        setError(error, describe(u"cannot delete old usage rows"_s, query.lastError()));
+        return -1;
+    }
+    return query.numRowsAffected();
+}
+
 QList<UsageRecord> UsageStore::recent(int limit) const
 {
     QList<UsageRecord> records;

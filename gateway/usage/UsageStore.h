@@ -45,6 +45,9 @@ public:
 
     // All rows or none: one transaction, one prepared statement.
     bool insert(const QList<UsageRecord> &batch, QString *error = nullptr);
+    // Deletes the rows whose time_ms is before `cutoffMs` (ms since the epoch): the
+    // retention the user chose. Returns how many were deleted, or -1 (and *error).
+    qint64 pruneOlderThan(qint64 cutoffMs, QString *error = nullptr);
     // Newest first (by time_ms, then insertion order); empty on error.
     QList<UsageRecord> recent(int limit) const;
     // "ok", or what the engine reports as wrong. Drivers without a check report "ok".

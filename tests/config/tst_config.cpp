@@ -52,6 +52,13 @@ QByteArray withRoute(const QByteArray &routeFields)
            + routeFields + "}]}]}"_ba;
 }
 
+// A document with a provider "p" serving model "m" and one models[] entry of `fields`.
+QByteArray withModel(const QByteArray &fields)
+{
+    return R"({"providers":[{)"_ba + kOpenAi + R"(,"models":["m"]}],"models":[{)"_ba + fields
+           + "}]}"_ba;
+}
+
 QString literalRefused()
 {
     return u"literal secrets are refused: store the secret in the keychain or the "
@@ -75,6 +82,7 @@ private Q_SLOTS:
     void errors();
     void contractExample();
     void everyOption();
+    void modelAnnotations();
     void defaults();
     void listen_data();
     void listen();
@@ -376,7 +384,8 @@ void TestConfig::errors_data()
     row("model id empty", R"({"models":[{"id":"","routes":[]}]})"_ba,
         u"models[0].id: must not be empty"_s);
     row("model without routes", R"({"models":[{"id":"a"}]})"_ba,
-        u"models[0].routes: missing required key"_s);
+        u"models[0].routes: required unless a provider lists \"a\" in its models (an entry "
+        u"without routes only sets enabled, context_window or prices of that model)"_s);
     row("model with empty routes", R"({"models":[{"id":"a","routes":[]}]})"_ba,
         u"models[0].routes: must list at least one route"_s);
     row("routes not an array", R"({"models":[{"id":"a","routes":{}}]})"_ba,
@@ -400,6 +409,36 @@ void TestConfig::errors_data()
         u"models[0].routes[0].weight: expected an integer from 1 to 1000000"_s);
     row("route weight fraction", withRoute(R"("provider":"p","model":"m","weight":0.5)"),
         u"models[0].routes[0].weight: expected an integer from 1 to 1000000"_s);
+    // models: enabled, context_window, prices
+    row("annotation of a model no provider lists",
+        withModel(R"("id":"gpt-5","enabled":false)"),
+        u"models[0].routes: required unless a provider lists \"gpt-5\" in its models (an entry "
+        u"without routes only sets enabled, context_window or prices of that model)"_s);
+    row("model enabled not a boolean", withModel(R"("id":"m","enabled":"no")"),
+        u"models[0].enabled: expected true or false"_s);
+    row("model context window zero", withModel(R"("id":"m","context_window":0)"),
+        u"models[0].context_window: expected an integer from 1 to 100000000"_s);
+    row("model context window fraction", withModel(R"("id":"m","context_window":8000.5)"),
+        u"models[0].context_window: expected an integer from 1 to 100000000"_s);
+    row("model context window too large", withModel(R"("id":"m","context_window":1e9)"),
+        u"models[0].context_window: expected an integer from 1 to 100000000"_s);
+    row("model prices not an object", withModel(R"("id":"m","prices":[1,2])"),
+        u"models[0].prices: expected an object"_s);
+    row("unknown key in prices", withModel(R"("id":"m","prices":{"cached":1})"),
+        u"models[0].prices.cached: unknown key"_s);
+    row("negative input price", withModel(R"("id":"m","prices":{"input":-0.5})"),
+        u"models[0].prices.input: expected a number of at least 0 (a price per million "
+        u"tokens)"_s);
+    row("output price string", withModel(R"("id":"m","prices":{"output":"3"})"),
+        u"models[0].prices.output: expected a number of at least 0 (a price per million "
+        u"tokens)"_s);
+    row("cache read price null", withModel(R"("id":"m","prices":{"cache_read":null})"),
+        u"models[0].prices.cache_read: expected a number of at least 0 (a price per million "
+        u"tokens)"_s);
+    row("negative cache write price",
+        withModel(R"("id":"m","routes":[{"provider":"p","model":"m"}],"prices":{"cache_write":-1})"),
+        u"models[0].prices.cache_write: expected a number of at least 0 (a price per million "
+        u"tokens)"_s);
     row("duplicate model id",
         R"({"providers":[{"id":"p","kind":"ollama","base_url":"http://h"}],"models":[)"
         R"({"id":"smart","routes":[{"provider":"p","model":"a"}]},)"
@@ -550,6 +589,38 @@ void TestConfig::everyOption()
     QCOMPARE(fast.routes[0].weight, 1);
     QCOMPARE(fast.routes[1].weight, 3);
     QCOMPARE(fast.routes[2].priority, 2);
+}
+
+void TestConfig::modelAnnotations()
+{
+    const Config config = parseOrFail(
+        R"({"providers":[{"id":"p","kind":"ollama","base_url":"http://h","models":["m","n"]}],)"
+        R"("models":[{"id":"m","enabled":false,"context_window":128000,)"
+        R"("prices":{"input":2.5,"output":10,"cache_read":1.25,"cache_write":0}},)"
+        R"({"id":"n","prices":{"output":0.6}},)"
+        R"({"id":"smart","routes":[{"provider":"p","model":"n"}]}]})"_ba);
+    QCOMPARE(config.models.size(), 3);
+
+    const ModelAlias &m = config.models[0];
+    QVERIFY(m.routes.isEmpty());
+    QCOMPARE(m.enabled, false);
+    QCOMPARE(m.contextWindow, 128000);
+    QCOMPARE(m.prices.input, std::optional<double>(2.5));
+    QCOMPARE(m.prices.output, std::optional<double>(10));
+    QCOMPARE(m.prices.cacheRead, std::optional<double>(1.25));
+    QCOMPARE(m.prices.cacheWrite, std::optional<double>(0));
+
+    const ModelAlias &n = config.models[1];
+    QCOMPARE(n.enabled, true);
+    QCOMPARE(n.contextWindow, 0);
+    QVERIFY(!n.prices.input);
+    QCOMPARE(n.prices.output, std::optional<double>(0.6));
+    QVERIFY(!n.prices.cacheRead && !n.prices.cacheWrite);
+
+    const ModelAlias &smart = config.models[2];
+    QCOMPARE(smart.routes.size(), 1);
+    QCOMPARE(smart.enabled, true);
+    QCOMPARE(smart.contextWindow, 0);
 }
 
 void TestConfig::defaults()

@@ -1,6 +1,7 @@
 #include "usage/UsageRecorder.h"
 #include "usage/UsageStore.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QMutex>
@@ -160,6 +161,9 @@ private Q_SLOTS:
     void stopCommitsEverythingQueued();
     void failedInsertIsRetriedAndReported();
     void recordAfterStopIsReported();
+    void pruneOlderThanDeletesOnlyOlderRows();
+    void recorderPrunesAtOnceAndThenPeriodically();
+    void retentionZeroKeepsEverything();
     void killNineKeepsCommittedRows_data();
     void killNineKeepsCommittedRows();
 
@@ -685,6 +689,84 @@ void TestUsage::recordAfterStopIsReported()
     QCOMPARE(recorder.open(dbPath()), QString());
     recorder.record(makeRecord(u"again"_s));
     recorder.flush();
+    RawDb raw(dbPath());
+    QCOMPARE(raw.scalar(u"SELECT COUNT(*) FROM usage"_s).toInt(), 1);
+}
+
+void TestUsage::pruneOlderThanDeletesOnlyOlderRows()
+{
+    UsageStore store;
+    QString error;
+    QVERIFY2(store.open(u":memory:"_s, &error), qPrintable(error));
+    // makeRecord(model, i) is at 1'700'000'000'000 + i ms.
+    QVERIFY(store.insert({makeRecord(u"old"_s, 0), makeRecord(u"old"_s, 9), makeRecord(u"edge"_s, 10),
+                          makeRecord(u"new"_s, 11)},
+                         &error));
+    QCOMPARE(store.pruneOlderThan(1'700'000'000'010, &error), 2);
+    const QList<UsageRecord> rows = store.recent(10);
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows.at(0).requestedModel, u"new"_s);
+    QCOMPARE(rows.at(1).requestedModel, u"edge"_s);  // exactly at the cutoff is kept
+    QCOMPARE(store.pruneOlderThan(1'700'000'000'010, &error), 0);
+    QCOMPARE(store.integrityCheck(), u"ok"_s);
+
+    UsageStore closed;
+    QCOMPARE(closed.pruneOlderThan(0, &error), -1);
+    QVERIFY(!error.isEmpty());
+}
+
+void TestUsage::recorderPrunesAtOnceAndThenPeriodically()
+{
+    constexpr qint64 kDayMs = 24 * 60 * 60 * 1000;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    UsageRecord old = makeRecord(u"old"_s);
+    old.timeMs = now - 10 * kDayMs;
+    UsageRecord recent = makeRecord(u"recent"_s);
+    recent.timeMs = now - 2 * kDayMs;
+
+    UsageRecorder recorder;
+    // Collected on this thread (queued), so reading the list never races the storage thread.
+    QObject context;
+    QList<qint64> passes;
+    connect(&recorder, &UsageRecorder::pruned, &context,
+            [&passes](qint64 rows, const QString &) { passes.append(rows); }, Qt::QueuedConnection);
+    // Set before open: the first pass runs as soon as the database is open.
+    recorder.setRetentionDays(7, 100);
+    QCOMPARE(recorder.open(dbPath()), QString());
+    QTRY_VERIFY(!passes.isEmpty());
+    QCOMPARE(passes.constFirst(), 0);
+
+    recorder.record(old);
+    recorder.record(recent);
+    recorder.flush();
+    // A periodic pass after the rows are in removes the one past the retention.
+    QTRY_VERIFY(passes.contains(1));
+    RawDb raw(dbPath());
+    QCOMPARE(raw.scalar(u"SELECT COUNT(*) FROM usage"_s).toInt(), 1);
+    QCOMPARE(raw.scalar(u"SELECT requested_model FROM usage"_s).toString(), u"recent"_s);
+
+    // A shorter retention applies at once, not a period later.
+    passes.clear();
+    recorder.setRetentionDays(1, UsageRecorder::kPruneIntervalMs);
+    recorder.flush();  // queued behind the new retention, so its first pass is done
+    QTRY_VERIFY(passes.contains(1));
+    QCOMPARE(raw.scalar(u"SELECT COUNT(*) FROM usage"_s).toInt(), 0);
+}
+
+void TestUsage::retentionZeroKeepsEverything()
+{
+    UsageRecorder recorder;
+    QCOMPARE(recorder.open(dbPath()), QString());
+    QObject context;
+    int passes = 0;
+    connect(&recorder, &UsageRecorder::pruned, &context, [&passes] { ++passes; }, Qt::QueuedConnection);
+    UsageRecord ancient = makeRecord(u"ancient"_s);
+    ancient.timeMs = 1;
+    recorder.record(ancient);
+    recorder.setRetentionDays(0, 10);
+    recorder.flush();
+    QTest::qWait(100);
+    QCOMPARE(passes, 0);
     RawDb raw(dbPath());
     QCOMPARE(raw.scalar(u"SELECT COUNT(*) FROM usage"_s).toInt(), 1);
 }

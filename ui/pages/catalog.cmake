@@ -1,1 +1,12 @@
-# ui/pages/catalog.cmake: target_sources(onegate_ui PRIVATE ...) for this part of the window
+# The Models and Access keys pages, their item models, and the per-key usage reader.
+target_sources(onegate_ui PRIVATE
+    models/ModelDocument.h models/ModelDocument.cpp
+    models/ModelListModel.h models/ModelListModel.cpp
+    models/ModelRoutesModel.h models/ModelRoutesModel.cpp
+    pages/ModelsPage.h pages/ModelsPage.cpp
+    models/AccessKeyEditor.h models/AccessKeyEditor.cpp
+    models/AccessKeyListModel.h models/AccessKeyListModel.cpp
+    models/AccessKeyAllowlistModel.h models/AccessKeyAllowlistModel.cpp
+    models/AccessKeyUsageReader.h models/AccessKeyUsageReader.cpp
+    pages/AccessKeysCreatedDialog.h pages/AccessKeysCreatedDialog.cpp
+    pages/AccessKeysPage.h pages/AccessKeysPage.cpp)

@@ -1,1 +1,13 @@
-# ui/pages/setup.cmake: target_sources(onegate_ui PRIVATE ...) for this part of the window
+# Connect a client and Settings pages, and the helpers they share with the shell
+# (autostart, UI language and theme, the window's own preferences, the client endpoint).
+target_sources(onegate_ui PRIVATE
+    common/AppSettings.h common/AppSettings.cpp
+    common/Autostart.h common/Autostart.cpp
+    common/GatewayEndpoint.h common/GatewayEndpoint.cpp
+    common/UiLanguage.h common/UiLanguage.cpp
+    common/UiTheme.h common/UiTheme.cpp
+    pages/ConnectClientModel.h pages/ConnectClientModel.cpp
+    pages/ConnectPage.h pages/ConnectPage.cpp
+    pages/ConnectSnippets.h pages/ConnectSnippets.cpp
+    pages/ConnectTest.h pages/ConnectTest.cpp
+    pages/SettingsPage.h pages/SettingsPage.cpp)

@@ -1,0 +1,85 @@
+#pragma once
+
+#include "Page.h"
+#include "UiServices.h"
+#include "pages/ConnectSnippets.h"
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QListView;
+class QPlainTextEdit;
+class QPushButton;
+
+namespace onegate {
+
+struct Config;
+struct ConfigApplyResult;
+class ConnectClientModel;
+class ConnectTest;
+
+// "Connect a client": ready-to-paste setup for each client, filled with the gateway's
+// real address, an access key and a model chosen here, with Copy and a Test that sends
+// a real request through the gateway. The key is shown in full on purpose: the user
+// pastes it into the client, and it is read from the resolved config snapshot in memory,
+// never from disk.
+class ConnectPage final : public Page {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ConnectPage)
+public:
+    explicit ConnectPage(const UiServices &services, QWidget *parent = nullptr);
+    ~ConnectPage() override;
+
+    QString title() const override;
+    QIcon icon() const override;
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    // What the snippets are filled with, and whether they are real values.
+    struct Selection {
+        SnippetValues values;
+        bool haveKey = false;
+        bool haveModel = false;
+        QStringList problems; // translated, shown above the snippets
+    };
+
+    void retranslate();
+    void setConfig(std::shared_ptr<const Config> config);
+    void onConfigApplied(const ConfigApplyResult &result);
+    void refillKeys();
+    void refillModels();
+    Selection selection() const;
+    ConnectClient currentClient() const;
+    void updateSnippet();
+    void copySnippet();
+    void runTest();
+    void showTestResult(bool ok, const QString &message);
+    quint16 port() const;
+
+    UiServices m_services;
+    std::shared_ptr<const Config> m_config;
+    quint16 m_servingPort = 0; // the port the gateway reported serving, 0 until it did
+
+    ConnectClientModel *m_clients;
+    ConnectTest *m_test;
+    QLabel *m_heading;
+    QLabel *m_intro;
+    QLabel *m_keyLabel;
+    QComboBox *m_keys;
+    QLabel *m_modelLabel;
+    QComboBox *m_models;
+    QLabel *m_hint;
+    QLabel *m_endpoint;
+    QListView *m_clientList;
+    QLabel *m_where;
+    QPlainTextEdit *m_snippet;
+    QLabel *m_note;
+    QPushButton *m_copy;
+    QPushButton *m_testButton;
+    QLabel *m_testResult;
+};
+
+} // namespace onegate

@@ -1,0 +1,280 @@
+#include "pages/ConnectSnippets.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
+
+namespace onegate {
+
+namespace {
+
+// Zed needs a context window for every model; a common size when the config has none.
+constexpr int kAssumedContextWindow = 128000;
+
+} // namespace
+
+bool gatewayServes(ClientApi api)
+{
+    return api == ClientApi::ChatCompletions;
+}
+
+QList<ConnectClient> ConnectSnippets::clients()
+{
+    return {ConnectClient::Continue,  ConnectClient::ClineRoo, ConnectClient::Zed,
+            ConnectClient::JetBrains, ConnectClient::Aider,    ConnectClient::PythonSdk,
+            ConnectClient::NodeSdk,   ConnectClient::Curl,     ConnectClient::ClaudeCode,
+            ConnectClient::CodexCli};
+}
+
+QString ConnectSnippets::name(ConnectClient client)
+{
+    // Product names stay as their makers write them; only the SDK labels are phrases.
+    switch (client) {
+    case ConnectClient::Continue:
+        return u"Continue"_s;
+    case ConnectClient::ClineRoo:
+        return u"Cline / Roo Code"_s;
+    case ConnectClient::Zed:
+        return u"Zed"_s;
+    case ConnectClient::JetBrains:
+        return u"JetBrains AI Assistant"_s;
+    case ConnectClient::Aider:
+        return u"Aider"_s;
+    case ConnectClient::PythonSdk:
+        return tr("OpenAI Python SDK");
+    case ConnectClient::NodeSdk:
+        return tr("OpenAI Node SDK");
+    case ConnectClient::Curl:
+        return u"curl"_s;
+    case ConnectClient::ClaudeCode:
+        return u"Claude Code"_s;
+    case ConnectClient::CodexCli:
+        return u"Codex CLI"_s;
+    }
+    return {};
+}
+
+ClientApi ConnectSnippets::api(ConnectClient client)
+{
+    switch (client) {
+    case ConnectClient::ClaudeCode:
+        return ClientApi::AnthropicMessages;
+    case ConnectClient::CodexCli:
+        return ClientApi::Responses;
+    default:
+        return ClientApi::ChatCompletions;
+    }
+}
+
+QString ConnectSnippets::jsonString(const QString &text)
+{
+    // The JSON spelling is also a valid string literal in YAML (double-quoted), TOML
+    // (basic string), Python and JavaScript, so one escaper serves every snippet.
+    QByteArray array = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(array.mid(1, array.size() - 2));
+}
+
+QString ConnectSnippets::shellWord(const QString &text)
+{
+    static const QRegularExpression plain(u"^[A-Za-z0-9_./:@%+=,-]+$"_s);
+    if (plain.match(text).hasMatch())
+        return text;
+    QString quoted = text;
+    quoted.replace(u'\'', u"'\\''"_s);
+    return u'\'' + quoted + u'\'';
+}
+
+ClientSnippet ConnectSnippets::snippet(ConnectClient client, const SnippetValues &values)
+{
+    const QString base = values.apiBase.toString();
+    const QString origin = values.origin.toString();
+    const QString key = values.key;
+    const QString model = values.model;
+    ClientSnippet s;
+
+    switch (client) {
+    case ConnectClient::Continue:
+        // docs.continue.dev, "How to Configure OpenAI Models with Continue" (config.yaml,
+        // schema v1, OpenAI-compatible providers via apiBase), as of November 2026.
+        s.where = tr("Add this to ~/.continue/config.yaml; if the file already has a models list, "
+                     "add just the entry to it:");
+        s.text = uR"(models:
+  - name: %1
+    provider: openai
+    model: %2
+    apiBase: %3
+    apiKey: %4
+)"_s.arg(jsonString(tr("%1 (OneGate)").arg(model)), jsonString(model), jsonString(base),
+         jsonString(key));
+        break;
+
+    case ConnectClient::ClineRoo:
+        // docs.cline.bot/provider-config/openai-compatible and
+        // docs.roocode.com/providers/openai-compatible, as of November 2026. The field
+        // names are the extensions' own (English) labels.
+        s.where = tr("In the Cline or Roo Code settings (the gear icon), fill in:");
+        s.text = uR"(API Provider: OpenAI Compatible
+Base URL: %1
+API Key: %2
+Model ID: %3
+)"_s.arg(base, key, model);
+        break;
+
+    case ConnectClient::Zed:
+        // zed.dev/docs/ai/use-api-access, "OpenAI-compatible endpoints": a
+        // language_models.openai_compatible entry; the key is read from the Agent settings
+        // (keychain) or from <PROVIDER>_API_KEY, never from settings.json. November 2026.
+        s.where = tr("Merge this into Zed's settings.json (command: zed: open settings):");
+        s.text = uR"("language_models": {
+  "openai_compatible": {
+    "OneGate": {
+      "api_url": %1,
+      "available_models": [
+        {
+          "name": %2,
+          "display_name": %3,
+          "max_tokens": %6,
+          "capabilities": { "tools": true, "images": false, "parallel_tool_calls": true, "prompt_cache_key": false }
+        }
+      ]
+    }
+  }
+}
+// %4
+// export ONEGATE_API_KEY=%5
+)"_s.arg(jsonString(base), jsonString(model), jsonString(tr("%1 (OneGate)").arg(model)),
+         tr("API key: enter it for \"OneGate\" in Zed's Agent settings, or start Zed "
+            "from a shell with:"),
+         shellWord(key),
+         QString::number(values.contextWindow > 0 ? values.contextWindow : kAssumedContextWindow));
+        if (values.contextWindow <= 0) {
+            s.note =
+                tr("max_tokens is the model's context window. Its size is not set on the Models "
+                   "page, so 128000 is assumed: change it to the real size so Zed knows when to "
+                   "truncate.");
+        }
+        break;
+
+    case ConnectClient::JetBrains:
+        // jetbrains.com/help/ai-assistant/use-custom-models.html (Models & API keys,
+        // Third-party AI providers, OpenAI-compatible), as of November 2026.
+        s.where = tr("In the IDE, open Settings | Tools | AI Assistant | Models & API keys, "
+                     "and under Third-party AI providers fill in:");
+        s.text = uR"(Provider: OpenAI-compatible
+URL: %1
+API key: %2
+Model: %3
+)"_s.arg(base, key, model);
+        s.note = tr("The model is not a provider setting: choose it in the AI Chat model list once "
+                    "the provider is added.");
+        break;
+
+    case ConnectClient::Aider:
+        // aider.chat/docs/llms/openai-compat.html, as of November 2026: the openai/ prefix
+        // tells Aider to use its OpenAI-compatible client.
+        s.where = tr("Run in the shell where you start Aider:");
+        s.text = uR"(export OPENAI_API_BASE=%1
+export OPENAI_API_KEY=%2
+aider --model %3
+)"_s.arg(shellWord(base), shellWord(key), shellWord(u"openai/"_s + model));
+        break;
+
+    case ConnectClient::PythonSdk:
+        // The openai package (v1 and later) takes base_url and api_key.
+        s.where = tr("With the openai package (pip install openai):");
+        s.text = uR"(from openai import OpenAI
+
+client = OpenAI(base_url=%1, api_key=%2)
+reply = client.chat.completions.create(
+    model=%3,
+    messages=[{"role": "user", "content": "Hello"}],
+)
+print(reply.choices[0].message.content)
+)"_s.arg(jsonString(base), jsonString(key), jsonString(model));
+        break;
+
+    case ConnectClient::NodeSdk:
+        // The openai npm package (v4 and later) takes baseURL and apiKey.
+        s.where = tr("With the openai package (npm install openai), as an ES module:");
+        s.text = uR"(import OpenAI from 'openai';
+
+const client = new OpenAI({ baseURL: %1, apiKey: %2 });
+const reply = await client.chat.completions.create({
+  model: %3,
+  messages: [{ role: 'user', content: 'Hello' }],
+});
+console.log(reply.choices[0].message.content);
+)"_s.arg(jsonString(base), jsonString(key), jsonString(model));
+        break;
+
+    case ConnectClient::Curl: {
+        s.where = tr("From a shell:");
+        const QString body =
+            uR"({"model":%1,"messages":[{"role":"user","content":"Hello"}]})"_s.arg(
+                jsonString(model));
+        s.text = uR"(curl %1 \
+  -H %2 \
+  -H 'Content-Type: application/json' \
+  -d %3
+)"_s.arg(shellWord(base + u"/chat/completions"_s), shellWord(u"Authorization: Bearer "_s + key),
+         shellWord(body));
+        break;
+    }
+
+    case ConnectClient::ClaudeCode:
+        // code.claude.com/docs/en/env-vars, as of November 2026: ANTHROPIC_BASE_URL is the
+        // origin (Claude Code appends /v1/messages), ANTHROPIC_AUTH_TOKEN is sent as
+        // "Authorization: Bearer".
+        s.where = tr("Run in the shell where you start Claude Code (or put the same values in "
+                     "the env block of ~/.claude/settings.json):");
+        s.text = uR"(export ANTHROPIC_BASE_URL=%1
+export ANTHROPIC_AUTH_TOKEN=%2
+export ANTHROPIC_MODEL=%3
+claude
+)"_s.arg(shellWord(origin), shellWord(key), shellWord(model));
+        break;
+
+    case ConnectClient::CodexCli:
+        // developers.openai.com/codex/config-advanced and config-reference, Codex CLI
+        // 0.16x, November 2026: custom providers are [model_providers.<id>] tables, the
+        // id may not be openai, ollama or lmstudio, the key comes from the variable named
+        // by env_key, and "responses" is the only wire_api current releases accept.
+        s.where = tr("Add to ~/.codex/config.toml:");
+        s.text = uR"(model = %1
+model_provider = "onegate"
+
+[model_providers.onegate]
+name = "OneGate"
+base_url = %2
+env_key = "ONEGATE_API_KEY"
+wire_api = "responses"
+
+# %3
+# export ONEGATE_API_KEY=%4
+)"_s.arg(jsonString(model), jsonString(base),
+         tr("Codex reads the key from this variable; set it in the shell that starts "
+            "codex:"),
+         shellWord(key));
+        break;
+    }
+
+    if (!gatewayServes(api(client))) {
+        s.note =
+            client == ConnectClient::ClaudeCode
+                ? tr("Claude Code speaks Anthropic's Messages API, so it needs OneGate's "
+                     "/v1/messages "
+                     "endpoint, which is coming in a later version. These settings are ready for "
+                     "it; "
+                     "until then Claude Code cannot use OneGate.")
+                : tr("Current Codex releases talk to providers only through OpenAI's Responses "
+                     "API, "
+                     "so Codex needs OneGate's /v1/responses endpoint, which is coming in a later "
+                     "version. These settings are ready for it; until then Codex cannot use "
+                     "OneGate.");
+    }
+    return s;
+}
+
+} // namespace onegate
