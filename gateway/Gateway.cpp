@@ -261,9 +261,15 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
             sendError(responder, methodNotAllowed(rawPath), {{"Allow", "GET, HEAD"}});
             return;
         }
-        const QByteArray body = method == Method::Head ? QByteArray()
-                                                        : toJson({{QLatin1String("status"), QLatin1String("ok")}});
+        const QLatin1String status = m_paused ? QLatin1String("paused") : QLatin1String("ok");
+        const QByteArray body = method == Method::Head ? QByteArray() : toJson({{QLatin1String("status"), status}});
         sendResponse(responder, 200, kJson, body);
+        return;
+    }
+    if (m_paused) {
+        sendError(responder, ApiError::make(503, QStringLiteral("server_error"), QStringLiteral("gateway_paused"),
+                                            QStringLiteral("OneGate is paused. Resume it from the OneGate tray menu."),
+                                            true));
         return;
     }
 

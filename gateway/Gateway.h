@@ -73,6 +73,10 @@ public:
     // What the provider itself lists (cached; `refresh` asks again). Unknown ids answer
     // a 404 error.
     void fetchProviderModels(const QString &providerId, bool refresh, ModelCatalog::Callback done);
+    // Paused: the API answers 503 ("resume from the tray"); requests in flight finish,
+    // /health says "paused". The listener stays bound so the port is kept.
+    void setPaused(bool paused) { m_paused = paused; }
+    bool isPaused() const { return m_paused; }
 
 Q_SIGNALS:
     void stopped();
@@ -116,6 +120,7 @@ private:
     ModelCatalog *m_catalog;
     qint64 m_createdAt;
     bool m_stopping = false;
+    bool m_paused = false;
 };
 
 } // namespace onegate

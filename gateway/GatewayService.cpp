@@ -77,6 +77,13 @@ bool GatewayService::applyConfig(std::shared_ptr<const Config> config)
     return true;
 }
 
+void GatewayService::setPaused(bool paused)
+{
+    Gateway *gateway = m_gateway;
+    if (gateway)
+        QMetaObject::invokeMethod(gateway, [gateway, paused] { gateway->setPaused(paused); });
+}
+
 void GatewayService::joinThread()
 {
     if (!m_gateway)

@@ -36,6 +36,8 @@ public:
     // configApplied(). Returns false, and does nothing, when the gateway is not running
     // (the next start() takes the config then).
     bool applyConfig(std::shared_ptr<const Config> config);
+    // Pauses or resumes answering the API (see Gateway::setPaused).
+    void setPaused(bool paused);
 
 Q_SIGNALS:
     void stopped();

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>onegate::Desktop</name>
+    <message numerus="yes">
+        <location filename="../ui/DesktopApp.cpp" line="+160"/>
+        <source>%1 · %n request(s) today</source>
+        <translation>
+            <numerusform>%1 · %n request today</numerusform>
+            <numerusform>%1 · %n requests today</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>onegate::ProviderTableModel</name>
     <message numerus="yes">
         <location filename="../ui/models/ProviderTableModel.cpp" line="+57"/>

@@ -577,15 +577,15 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
 <context>
     <name>onegate::Desktop</name>
     <message>
-        <location filename="../ui/DesktopApp.cpp" line="+72"/>
+        <location filename="../ui/DesktopApp.cpp" line="+77"/>
         <location line="+8"/>
         <location line="+6"/>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>OneGate</source>
         <translation>OneGate</translation>
     </message>
     <message>
-        <location line="-59"/>
+        <location line="-60"/>
         <source>OneGate cannot start because its config file has an error:
 
 %1</source>
@@ -599,20 +599,26 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <translation>OneGate 无法打开用量数据库：%1</translation>
     </message>
     <message>
-        <location line="+42"/>
-        <location line="+19"/>
-        <source>Listening on %1</source>
-        <translation>正在监听 %1</translation>
-    </message>
-    <message>
-        <location line="-15"/>
+        <location line="+47"/>
         <source>The gateway could not start: %1
 Change the port on the Settings page.</source>
         <translation>网关无法启动：%1
 请在“设置”页面更改端口。</translation>
     </message>
+    <message numerus="yes">
+        <location line="+21"/>
+        <source>%1 · %n request(s) today</source>
+        <translation>
+            <numerusform>%1 · 今日 %n 个请求</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+55"/>
+        <location line="+2"/>
+        <source>Paused · %1</source>
+        <translation>已暂停 · %1</translation>
+    </message>
+    <message>
+        <location line="+63"/>
         <source>OneGate is still running</source>
         <translation>OneGate 仍在运行</translation>
     </message>

@@ -7,6 +7,7 @@
 #include "UiServices.h"
 #include "UserPrompts.h"
 #include "config/ConfigEditor.h"
+#include "models/AccessKeyUsageReader.h"
 #include "config/ConfigParser.h"
 #include "common/AppSettings.h"
 #include "common/UiLanguage.h"
@@ -22,12 +23,15 @@
 #include <QHostAddress>
 #include <QMessageBox>
 #include <QSettings>
+#include <QTimer>
 
 namespace onegate {
 
 namespace {
 
 constexpr int kShutdownGraceMs = 3500;
+// How often the tray's "requests today" is read again from usage.db.
+constexpr int kUsageRefreshMs = 30'000;
 
 // The snapshot the gateway runs: the saved config, with --listen applied for this run.
 std::shared_ptr<const Config> runningConfig(const std::shared_ptr<const Config> &saved, const QString &listen)
@@ -58,6 +62,7 @@ public:
         : m_options(options)
         , m_instance(options.configPath)
         , m_editor(options.configPath, &m_keychain)
+        , m_usageReader(QDir(options.dataDir).filePath(QStringLiteral("usage.db")))
     {
     }
 
@@ -125,10 +130,11 @@ private:
         const ListenResult result = m_gateway.start(config, &m_usage);
         if (result.ok()) {
             m_port = result.port;
-            m_tray.setState(TrayController::State::Running,
-                            tr("Listening on %1").arg(endpointUrl(*config, m_port)));
+            m_gatewayError.clear();
+            updateTray();
         } else {
-            m_tray.setState(TrayController::State::Error, result.error);
+            m_gatewayError = result.error;
+            updateTray();
             m_prompts.warning(&m_window, tr("OneGate"),
                               tr("The gateway could not start: %1\nChange the port on the Settings page.")
                                   .arg(result.error));
@@ -139,13 +145,28 @@ private:
     {
         if (result.listenChanged && result.listen.ok())
             m_port = result.listen.port;
-        if (!result.ok()) {
-            const QString problem = result.error.isEmpty() ? result.listen.error : result.error;
-            m_tray.setState(TrayController::State::Error, problem);
+        m_gatewayError = result.ok() ? QString() : (result.error.isEmpty() ? result.listen.error : result.error);
+        updateTray();
+    }
+
+    // One status line for the tray: where OneGate listens and how busy it was today.
+    void updateTray()
+    {
+        if (!m_gatewayError.isEmpty()) {
+            m_tray.setState(TrayController::State::Error, m_gatewayError);
             return;
         }
-        m_tray.setState(TrayController::State::Running,
-                        tr("Listening on %1").arg(endpointUrl(*m_editor.config(), m_port)));
+        const QString where = endpointUrl(*m_editor.config(), m_port);
+        const QString line = tr("%1 · %n request(s) today", nullptr, int(m_requestsToday)).arg(where);
+        m_tray.setState(m_paused ? TrayController::State::Paused : TrayController::State::Running,
+                        m_paused ? tr("Paused · %1").arg(line) : line);
+    }
+
+    void refreshRequestsToday()
+    {
+        QStringList names = accessKeyNames();
+        names.append(QStringLiteral("anonymous"));  // requests while auth is off
+        m_usageReader.refresh(names);
     }
 
     QStringList accessKeyNames() const
@@ -172,6 +193,22 @@ private:
             }
         });
         connect(&m_tray, &TrayController::quitRequested, this, [this] { quit(); });
+        connect(&m_tray, &TrayController::pauseRequested, this, [this](bool paused) {
+            m_paused = paused;
+            m_gateway.setPaused(paused);
+            updateTray();
+        });
+        connect(&m_usageReader, &AccessKeyUsageReader::finished, this,
+                [this](const AccessKeyUsageByName &usage, const QString &) {
+                    qint64 total = 0;
+                    for (const AccessKeyUsage &key : usage)
+                        total += key.requestsToday;
+                    m_requestsToday = total;
+                    updateTray();
+                });
+        connect(&m_usageTimer, &QTimer::timeout, this, [this] { refreshRequestsToday(); });
+        m_usageTimer.start(kUsageRefreshMs);
+        refreshRequestsToday();
         if (TrayController::isAvailable())
             m_tray.show();
     }
@@ -214,7 +251,12 @@ private:
     UiServices m_services;
     MainWindow m_window;
     TrayController m_tray;
+    AccessKeyUsageReader m_usageReader;
+    QTimer m_usageTimer;
+    QString m_gatewayError;
+    qint64 m_requestsToday = 0;
     quint16 m_port = 0;
+    bool m_paused = false;
     bool m_quitting = false;
 };
 

@@ -142,6 +142,7 @@ private Q_SLOTS:
 
     void health_data();
     void health();
+    void pausedGatewayAnswers503();
     void modelsList_data();
     void modelsList();
     void modelById_data();
@@ -304,6 +305,23 @@ void GatewayE2eTest::health()
     else
         QVERIFY(response->body().isEmpty());
     QVERIFY(m_fake->requests().isEmpty());
+}
+
+void GatewayE2eTest::pausedGatewayAnswers503()
+{
+    m_service->setPaused(true);
+    // The pause is a queued call to the gateway thread: poll until it took effect.
+    QTRY_COMPARE(call("GET"_ba, "/health"_ba)->json().value("status"_L1).toString(), u"paused"_s);
+    const auto refused = call("GET"_ba, "/v1/models"_ba, bearer());
+    QCOMPARE(refused->status(), 503);
+    QCOMPARE(refused->json().value("error"_L1).toObject().value("code"_L1).toString(), u"gateway_paused"_s);
+    const auto chatRefused = chat(u"text"_s, false);
+    QCOMPARE(chatRefused->status(), 503);
+    QVERIFY(m_fake->requests().isEmpty());
+
+    m_service->setPaused(false);
+    QTRY_COMPARE(call("GET"_ba, "/v1/models"_ba, bearer())->status(), 200);
+    QCOMPARE(call("GET"_ba, "/health"_ba)->json().value("status"_L1).toString(), u"ok"_s);
 }
 
 void GatewayE2eTest::modelsList_data()

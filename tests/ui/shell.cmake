@@ -7,3 +7,6 @@ target_link_libraries(onegate_screenshot_tour PRIVATE
 onegate_add_test(NAME tst_ui_desktop SOURCES tst_ui_desktop.cpp LIBS Qt6::Network LABELS ui)
 target_compile_definitions(tst_ui_desktop PRIVATE ONEGATE_BIN="$<TARGET_FILE:onegate>")
 add_dependencies(tst_ui_desktop onegate)
+
+# The tray menu and its signals.
+onegate_add_test(NAME tst_ui_tray SOURCES tst_ui_tray.cpp LIBS onegate_ui Qt6::Widgets LABELS ui)
