@@ -179,7 +179,20 @@ ListenResult Gateway::moveListener(const QString &host, quint16 port, qint64 max
         return same;
     }
     Listener fresh;
-    const ListenResult result = openListener(host, port, maxBodyBytes, fresh);
+    ListenResult result = openListener(host, port, maxBodyBytes, fresh);
+    const quint16 currentPort = m_listener.tcp->serverPort();
+    if (!result.ok() && result.addressInUse && port == currentPort) {
+        // Same port, overlapping address (127.0.0.1:P -> 0.0.0.0:P, LAN access turned
+        // on): our own socket is what is in the way. Stop listening for the moment the
+        // new one binds (connections already accepted go on), and go back if it fails.
+        const QHostAddress currentAddress = m_listener.tcp->serverAddress();
+        m_listener.tcp->close();
+        result = openListener(host, port, maxBodyBytes, fresh);
+        if (!result.ok()) {
+            m_listener.tcp->listen(currentAddress, currentPort);
+            return result;
+        }
+    }
     if (!result.ok())
         return result;  // the old listener keeps serving
     m_listenHost = host;

@@ -1782,17 +1782,7 @@ Delete them with your keyring manager (for example Seahorse).</source>
         <translation>OneGate 现在监听 %1。</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>OneGate keeps listening on %1 for now: it cannot open %2 while it still holds the same port. The new address is saved and takes effect when OneGate restarts.</source>
-        <translation>OneGate 暂时继续监听 %1：它仍占用同一端口，因此无法打开 %2。新地址已保存，将在 OneGate 重启后生效。</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Restart needed</source>
-        <translation>需要重启</translation>
-    </message>
-    <message>
-        <location line="+18"/>
+        <location line="+22"/>
         <source>Port %1 is already in use by another program, so OneGate keeps listening on %2. Choose another port, or close the program that uses it.</source>
         <translation>端口 %1 已被其他程序占用，因此 OneGate 继续监听 %2。请换一个端口，或关闭占用该端口的程序。</translation>
     </message>

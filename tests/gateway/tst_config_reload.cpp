@@ -130,6 +130,7 @@ private Q_SLOTS:
     void bodyLimitChangeApplies();
     void listenMovesToNewPort();
     void listenToBusyPortKeepsOldListener();
+    void lanAccessOnTheSamePort();
 
 private:
     QString configPath() const { return m_dir->filePath(u"config.json"_s); }
@@ -663,6 +664,30 @@ void ConfigReloadTest::bodyLimitChangeApplies()
     QCOMPARE(result.listen.port, m_port);  // same port, never closed
     QCOMPARE(call(m_port, "POST"_ba, kChatPath, kMainKey, big)->status(), 400);
     QCOMPARE(chat(u"text"_s, false)->status(), 200);
+}
+
+void ConfigReloadTest::lanAccessOnTheSamePort()
+{
+    // 127.0.0.1:P -> 0.0.0.0:P (LAN access turned on): our own socket holds the port, so
+    // the move must hand it over rather than report "in use".
+    const QJsonArray keys{accessKey(u"main"_s, u"ONEGATE_RELOAD_MAIN"_s)};
+    const QJsonArray providers{provider(u"p"_s, m_fake->baseUrl(), {u"text"_s})};
+    const quint16 port = freePort();
+    QVERIFY(port != 0);
+    startGateway(document(u"127.0.0.1:%1"_s.arg(port), keys, providers));
+    if (QTest::currentTestFailed())
+        return;
+    const ConfigApplyResult result = applyAndWait(document(u"0.0.0.0:%1"_s.arg(port), keys, providers));
+    QVERIFY2(result.ok(), qPrintable(result.listen.error));
+    QVERIFY(result.listenChanged);
+    QCOMPARE(result.listen.port, port);
+    QCOMPARE(call(port, "GET"_ba, "/health"_ba)->status(), 200);
+    QCOMPARE(chat(u"text"_s, false)->status(), 200);
+
+    // And back to loopback only.
+    const ConfigApplyResult back = applyAndWait(document(u"127.0.0.1:%1"_s.arg(port), keys, providers));
+    QVERIFY2(back.ok(), qPrintable(back.listen.error));
+    QCOMPARE(call(port, "GET"_ba, "/health"_ba)->status(), 200);
 }
 
 void ConfigReloadTest::listenMovesToNewPort()

@@ -10,3 +10,7 @@ add_dependencies(tst_ui_desktop onegate)
 
 # The tray menu and its signals.
 onegate_add_test(NAME tst_ui_tray SOURCES tst_ui_tray.cpp LIBS onegate_ui Qt6::Widgets LABELS ui)
+
+# A second launch raises the first.
+onegate_add_test(NAME tst_ui_single_instance SOURCES tst_ui_single_instance.cpp
+                 LIBS onegate_ui Qt6::Network LABELS ui)

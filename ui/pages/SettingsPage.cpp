@@ -469,22 +469,6 @@ void SettingsPage::onConfigApplied(const ConfigApplyResult &result)
 
     const QString serving = listenText(m_servingBefore.host, m_servingBefore.port);
     const quint16 port = ListenAddress::parse(requested).port;
-    if (result.listen.addressInUse && port == m_servingBefore.port) {
-        // The port is held by OneGate itself: the gateway opens the new address before
-        // closing the old one, and 0.0.0.0:P cannot open while 127.0.0.1:P is open (or
-        // the reverse). The file keeps the new address, which the next start opens.
-        m_networkStatusText = [requested, serving] {
-            return tr("OneGate keeps listening on %1 for now: it cannot open %2 while it still "
-                      "holds the same port. The new address is saved and takes effect when "
-                      "OneGate restarts.")
-                .arg(serving, requested);
-        };
-        updateNetworkState();
-        if (m_services.prompts)
-            m_services.prompts->warning(this, tr("Restart needed"), m_networkStatusText());
-        return;
-    }
-
     // Nothing moved: the old address still serves. Put the file back in line with that,
     // so the next start does not fail the same way, and keep the user's input to edit.
     QJsonObject next = m_services.config->document();
