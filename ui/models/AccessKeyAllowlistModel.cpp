@@ -29,7 +29,8 @@ void AccessKeyAllowlistModel::setKey(const Config &config, const QString &keyNam
             continue;
         name = keyName;
         allowlist = key.models;
-        for (const ServedModel &model : ModelRouter(config).servedModels())
+        const ModelRouter router(config);  // servedModels() refers into it: keep it alive
+        for (const ServedModel &model : router.servedModels())
             served.append(model.id);
         for (const QString &id : std::as_const(allowlist)) {
             if (id != kEveryModel && !served.contains(id) && !unserved.contains(id))
