@@ -139,7 +139,7 @@
 <context>
     <name>onegate::AccessKeyAllowlistModel</name>
     <message>
-        <location filename="../ui/models/AccessKeyAllowlistModel.cpp" line="+94"/>
+        <location filename="../ui/models/AccessKeyAllowlistModel.cpp" line="+95"/>
         <source>%1 (not served at the moment)</source>
         <translation>%1（当前未提供）</translation>
     </message>
@@ -577,15 +577,16 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
 <context>
     <name>onegate::Desktop</name>
     <message>
-        <location filename="../ui/DesktopApp.cpp" line="+77"/>
+        <location filename="../ui/DesktopApp.cpp" line="+78"/>
         <location line="+8"/>
         <location line="+6"/>
         <location line="+47"/>
+        <location line="+62"/>
         <source>OneGate</source>
         <translation>OneGate</translation>
     </message>
     <message>
-        <location line="-60"/>
+        <location line="-122"/>
         <source>OneGate cannot start because its config file has an error:
 
 %1</source>
@@ -618,7 +619,7 @@ Change the port on the Settings page.</source>
         <translation>已暂停 · %1</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+70"/>
         <source>OneGate is still running</source>
         <translation>OneGate 仍在运行</translation>
     </message>
@@ -1825,12 +1826,12 @@ Delete them with your keyring manager (for example Seahorse).</source>
 <context>
     <name>onegate::TrayController</name>
     <message>
-        <location filename="../ui/TrayController.cpp" line="+60"/>
+        <location filename="../ui/TrayController.cpp" line="+63"/>
         <source>OneGate</source>
         <translation>OneGate</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+27"/>
         <source>Open OneGate</source>
         <translation>打开 OneGate</translation>
     </message>
@@ -1848,6 +1849,11 @@ Delete them with your keyring manager (for example Seahorse).</source>
         <location line="+1"/>
         <source>Pause gateway</source>
         <translation>暂停网关</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start OneGate when I log in</source>
+        <translation>登录时启动 OneGate</translation>
     </message>
     <message>
         <location line="+1"/>

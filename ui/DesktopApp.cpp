@@ -10,6 +10,7 @@
 #include "models/AccessKeyUsageReader.h"
 #include "config/ConfigParser.h"
 #include "common/AppSettings.h"
+#include "common/Autostart.h"
 #include "common/UiLanguage.h"
 #include "common/UiTheme.h"
 #include "pages/PageFactory.h"
@@ -193,6 +194,13 @@ private:
             }
         });
         connect(&m_tray, &TrayController::quitRequested, this, [this] { quit(); });
+        m_tray.setStartAtLogin(Autostart::isEnabled());
+        connect(&m_tray, &TrayController::startAtLoginRequested, this, [this](bool enabled) {
+            const QString problem = enabled ? Autostart::enable() : Autostart::disable();
+            if (!problem.isEmpty())
+                m_prompts.warning(&m_window, tr("OneGate"), problem);
+            m_tray.setStartAtLogin(Autostart::isEnabled());
+        });
         connect(&m_tray, &TrayController::pauseRequested, this, [this](bool paused) {
             m_paused = paused;
             m_gateway.setPaused(paused);

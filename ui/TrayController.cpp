@@ -23,6 +23,9 @@ TrayController::TrayController(QObject *parent)
     m_pause = m_menu->addAction(QString());
     m_pause->setCheckable(true);
     connect(m_pause, &QAction::toggled, this, &TrayController::pauseRequested);
+    m_startAtLogin = m_menu->addAction(QString());
+    m_startAtLogin->setCheckable(true);
+    connect(m_startAtLogin, &QAction::toggled, this, &TrayController::startAtLoginRequested);
     m_menu->addSeparator();
     m_quit = m_menu->addAction(QString(), this, &TrayController::quitRequested);
     m_tray->setContextMenu(m_menu);
@@ -71,6 +74,12 @@ void TrayController::setAccessKeyNames(const QStringList &names)
     m_keysMenu->setEnabled(!names.isEmpty());
 }
 
+void TrayController::setStartAtLogin(bool enabled)
+{
+    const QSignalBlocker blocker(m_startAtLogin);
+    m_startAtLogin->setChecked(enabled);
+}
+
 void TrayController::notify(const QString &title, const QString &message)
 {
     m_tray->showMessage(title, message, QSystemTrayIcon::Information, 6000);
@@ -82,6 +91,7 @@ void TrayController::retranslate()
     m_copyEndpoint->setText(tr("Copy endpoint URL"));
     m_keysMenu->setTitle(tr("Copy an access key"));
     m_pause->setText(tr("Pause gateway"));
+    m_startAtLogin->setText(tr("Start OneGate when I log in"));
     m_quit->setText(tr("Quit OneGate"));
     m_status->setText(m_statusLine);
 }

@@ -24,6 +24,7 @@ public:
     void show();
     void setState(State state, const QString &statusLine);
     void setAccessKeyNames(const QStringList &names);
+    void setStartAtLogin(bool enabled);
     // A one-time balloon ("still running in the tray").
     void notify(const QString &title, const QString &message);
     State state() const { return m_state; }
@@ -34,6 +35,7 @@ Q_SIGNALS:
     void copyEndpointRequested();
     void copyAccessKeyRequested(const QString &name);
     void pauseRequested(bool paused);
+    void startAtLoginRequested(bool enabled);
     void quitRequested();
 
 private:
@@ -48,6 +50,7 @@ private:
     QAction *m_open;
     QAction *m_copyEndpoint;
     QAction *m_pause;
+    QAction *m_startAtLogin;
     QAction *m_quit;
     State m_state = State::Running;
     QString m_statusLine;

@@ -57,12 +57,14 @@ void TrayTest::menuChoicesBecomeSignals()
     QSignalSpy copyEndpoint(&tray, &TrayController::copyEndpointRequested);
     QSignalSpy pause(&tray, &TrayController::pauseRequested);
     QSignalSpy quit(&tray, &TrayController::quitRequested);
+    QSignalSpy startAtLogin(&tray, &TrayController::startAtLoginRequested);
 
     actionNamed(tray.menu(), u"Open OneGate"_s)->trigger();
     actionNamed(tray.menu(), u"Copy endpoint URL"_s)->trigger();
     actionNamed(tray.menu(), u"Pause gateway"_s)->trigger();
     actionNamed(tray.menu(), u"Pause gateway"_s)->trigger();
     actionNamed(tray.menu(), u"Quit OneGate"_s)->trigger();
+    actionNamed(tray.menu(), u"Start OneGate when I log in"_s)->trigger();
 
     QCOMPARE(open.size(), 1);
     QCOMPARE(copyEndpoint.size(), 1);
@@ -70,6 +72,11 @@ void TrayTest::menuChoicesBecomeSignals()
     QCOMPARE(pause.at(0).at(0).toBool(), true);   // pause
     QCOMPARE(pause.at(1).at(0).toBool(), false);  // resume
     QCOMPARE(quit.size(), 1);
+    QCOMPARE(startAtLogin.size(), 1);
+    QCOMPARE(startAtLogin.at(0).at(0).toBool(), true);
+    // Showing the current state does not ask for a change.
+    tray.setStartAtLogin(false);
+    QCOMPARE(startAtLogin.size(), 1);
 }
 
 void TrayTest::accessKeysSubmenu()
