@@ -307,14 +307,14 @@ void ConfigReloadTest::literalSecretIsRefused()
     const QByteArray before = readFile(configPath());
 
     QJsonObject withKey = provider(u"openai"_s, u"https://api.openai.com/v1"_s, {u"gpt-4o"_s});
-    withKey.insert("api_key"_L1, u"sk-proj-literal0123456789abcdef"_s);
+    withKey.insert("api_key"_L1, u"sk-test-literal-refused"_s);
     const auto error = editor.apply(document(u"127.0.0.1:4141"_s, {}, {withKey}));
     QVERIFY(error.has_value());
     QCOMPARE(error->file, u"config.json"_s);
     QCOMPARE(error->path, u"providers[0].api_key"_s);
     QVERIFY2(error->message.startsWith(u"literal secrets are refused"_s), qPrintable(error->message));
     QCOMPARE(readFile(configPath()), before);
-    QVERIFY(!readFile(configPath()).contains("sk-proj-literal"));
+    QVERIFY(!readFile(configPath()).contains("sk-test-literal-refused"));
 }
 
 void ConfigReloadTest::validEditIsWrittenAtomically()
