@@ -10,16 +10,15 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
+import { startServer, stop, waitFor } from './harness.mjs';
 
 const ACCESS_KEY = 'sk-test-onegate-anthropic-sdk-0123456789';
 const UPSTREAM_KEY = 'sk-test-anthropic-upstream-sdk-9876543210';
 const MODELS = ['text', 'tool', 'parallel-tools', 'thinking', 'text@200'];
-const START_TIMEOUT_MS = 15_000;
 const TEST_TIMEOUT = { timeout: 20_000 };
 
 // From tests/data/fixtures/anthropic: messages_response_text_recorded.json,
@@ -32,82 +31,6 @@ const RECORDED_TOOL_ID = 'toolu_01LRanfq6DmHn1yDTB4d1SAh';
 const RECORDED_STREAM_TOOL_ID = 'toolu_018acGYLtfR52q9yDbWaEdQZ';
 const WEATHER_ARGS = { location: 'San Francisco, CA', units: 'f' };
 const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
-
-const children = [];
-
-// Starts `bin args` and resolves with { child, port, output() } once it printed
-// "<name> listening on http://127.0.0.1:PORT".
-function startServer(name, bin, args, env) {
-  assert.ok(bin, `${name}: binary path not set in the environment`);
-  const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let output = '';
-  const collect = (data) => { output += data.toString(); };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const pattern = new RegExp(`^${name} listening on http://127\\.0\\.0\\.1:(\\d+)\\r?$`, 'm');
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`${name} did not start within ${START_TIMEOUT_MS} ms:\n${output}`));
-    }, START_TIMEOUT_MS);
-    const onData = () => {
-      const match = pattern.exec(output);
-      if (match) {
-        cleanup();
-        resolve({ child, port: Number(match[1]), output: () => output });
-      }
-    };
-    const onExit = (code, signal) => {
-      cleanup();
-      reject(new Error(`${name} exited (${code ?? signal}) before listening:\n${output}`));
-    };
-    const onError = (error) => {
-      cleanup();
-      reject(error);
-    };
-    function cleanup() {
-      clearTimeout(timer);
-      child.stdout.off('data', onData);
-      child.off('exit', onExit);
-      child.off('error', onError);
-    }
-    child.stdout.on('data', onData);
-    child.once('exit', onExit);
-    child.once('error', onError);
-  });
-}
-
-// Resolves with the exit code (or signal name) once `child` is gone; SIGKILL after `ms`.
-function stop(child, signal = 'SIGTERM', ms = 5_000) {
-  if (child.exitCode !== null || child.signalCode !== null)
-    return Promise.resolve(child.exitCode ?? child.signalCode);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.once('exit', (code, sig) => {
-      clearTimeout(timer);
-      resolve(code ?? sig);
-    });
-    child.kill(signal);
-  });
-}
-
-// Should the runner itself die, leave no server behind.
-process.on('exit', () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null)
-      child.kill('SIGKILL');
-  }
-});
-
-async function waitFor(predicate, ms, what) {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const messages = [{ role: 'user', content: 'What is the weather in San Francisco?' }];
 const tools = [{

@@ -10,85 +10,17 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI, { AzureOpenAI } from 'openai';
+import { startServer, stop } from './harness.mjs';
 
 const ACCESS_KEY = 'sk-test-onegate-azure-sdk-0123456789';
 const UPSTREAM_KEY = 'sk-test-azure-upstream-sdk-9876543210';
 const API_VERSION = '2024-10-21';
 const MODELS = ['text', 'tool', 'parallel-tools', 'filtered', 'text@200'];
-const START_TIMEOUT_MS = 15_000;
 const TEST_TIMEOUT = { timeout: 20_000 };
-
-const children = [];
-
-// Starts `bin args` and resolves with { child, port, output() } once it printed
-// "<name> listening on http://127.0.0.1:PORT".
-function startServer(name, bin, args, env) {
-  assert.ok(bin, `${name}: binary path not set in the environment`);
-  const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let output = '';
-  const collect = (data) => { output += data.toString(); };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const pattern = new RegExp(`^${name} listening on http://127\\.0\\.0\\.1:(\\d+)\\r?$`, 'm');
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`${name} did not start within ${START_TIMEOUT_MS} ms:\n${output}`));
-    }, START_TIMEOUT_MS);
-    const onData = () => {
-      const match = pattern.exec(output);
-      if (match) {
-        cleanup();
-        resolve({ child, port: Number(match[1]), output: () => output });
-      }
-    };
-    const onExit = (code, signal) => {
-      cleanup();
-      reject(new Error(`${name} exited (${code ?? signal}) before listening:\n${output}`));
-    };
-    const onError = (error) => {
-      cleanup();
-      reject(error);
-    };
-    function cleanup() {
-      clearTimeout(timer);
-      child.stdout.off('data', onData);
-      child.off('exit', onExit);
-      child.off('error', onError);
-    }
-    child.stdout.on('data', onData);
-    child.once('exit', onExit);
-    child.once('error', onError);
-  });
-}
-
-// Resolves with the exit code (or signal name) once `child` is gone; SIGKILL after `ms`.
-function stop(child, signal = 'SIGTERM', ms = 5_000) {
-  if (child.exitCode !== null || child.signalCode !== null)
-    return Promise.resolve(child.exitCode ?? child.signalCode);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.once('exit', (code, sig) => {
-      clearTimeout(timer);
-      resolve(code ?? sig);
-    });
-    child.kill(signal);
-  });
-}
-
-// Should the runner itself die, leave no server behind.
-process.on('exit', () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null)
-      child.kill('SIGKILL');
-  }
-});
 
 const messages = [{ role: 'user', content: 'Say hello in German.' }];
 const tools = [{
