@@ -189,7 +189,13 @@ ListenResult Gateway::moveListener(const QString &host, quint16 port, qint64 max
         m_listener.tcp->close();
         result = openListener(host, port, maxBodyBytes, fresh);
         if (!result.ok()) {
-            m_listener.tcp->listen(currentAddress, currentPort);
+            if (!m_listener.tcp->listen(currentAddress, currentPort)) {
+                // Nothing listens now: say so plainly rather than look as if all is well.
+                result.error = QStringLiteral("%1; listening again on %2:%3 also failed (%4): restart OneGate")
+                                   .arg(result.error, currentAddress.toString())
+                                   .arg(currentPort)
+                                   .arg(m_listener.tcp->errorString());
+            }
             return result;
         }
     }

@@ -4,7 +4,7 @@
 <context>
     <name>onegate::Desktop</name>
     <message numerus="yes">
-        <location filename="../ui/DesktopApp.cpp" line="+161"/>
+        <location filename="../ui/DesktopApp.cpp" line="+166"/>
         <source>%1 · %n request(s) today</source>
         <translation>
             <numerusform>%1 · %n request today</numerusform>

@@ -580,13 +580,14 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <location filename="../ui/DesktopApp.cpp" line="+78"/>
         <location line="+8"/>
         <location line="+6"/>
-        <location line="+47"/>
+        <location line="+26"/>
+        <location line="+26"/>
         <location line="+62"/>
         <source>OneGate</source>
         <translation>OneGate</translation>
     </message>
     <message>
-        <location line="-122"/>
+        <location line="-127"/>
         <source>OneGate cannot start because its config file has an error:
 
 %1</source>
@@ -600,7 +601,16 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <translation>OneGate 无法打开用量数据库：%1</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+26"/>
+        <source>config.json was changed outside OneGate, but the change has an error and was not applied:
+
+%1</source>
+        <translation>config.json 在 OneGate 之外被修改，但修改内容有错误，未被应用：
+
+%1</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>The gateway could not start: %1
 Change the port on the Settings page.</source>
         <translation>网关无法启动：%1

@@ -114,6 +114,11 @@ public:
             m_gateway.applyConfig(runningConfig(config, m_options.listen));
             m_tray.setAccessKeyNames(accessKeyNames());
         });
+        connect(&m_editor, &ConfigEditor::externalEditRejected, this, [this](const ConfigError &error) {
+            m_prompts.warning(&m_window, tr("OneGate"),
+                              tr("config.json was changed outside OneGate, but the change has an error and "
+                                 "was not applied:\n\n%1").arg(error.toString()));
+        });
         connect(&m_gateway, &GatewayService::configApplied, this, [this](const ConfigApplyResult &result) {
             onConfigApplied(result);
         });
