@@ -25,8 +25,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QByteArray kAccessKey = "sk-test-anthropic-e2e-access-4f1a"_ba;
-const QByteArray kUpstreamKey = "sk-test-anthropic-e2e-upstream-9c2e"_ba;
+const QByteArray kAccessKey = "sk-test-anthropice2ea-4f1a"_ba;
+const QByteArray kUpstreamKey = "sk-test-anthropice2eu-9c2e"_ba;
 const QByteArray kChatPath = "/v1/chat/completions"_ba;
 
 const QString kRecordedText =
@@ -219,7 +219,7 @@ void AnthropicE2eTest::initTestCase()
 {
     qputenv("ONEGATE_ANTHROPIC_E2E_KEY", kAccessKey);
     qputenv("ONEGATE_ANTHROPIC_E2E_UPSTREAM", kUpstreamKey);
-    qputenv("ONEGATE_ANTHROPIC_E2E_WRONG", "sk-test-anthropic-e2e-not-the-key");
+    qputenv("ONEGATE_ANTHROPIC_E2E_WRONG", "sk-test-anthropice2en-key");
 }
 
 void AnthropicE2eTest::init()

@@ -28,7 +28,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QByteArray kAccessKey = "og-azure-e2e-access-41c7d2"_ba;
-const QByteArray kUpstreamKey = "sk-test-azure-upstream-9e3f1b"_ba;
+const QByteArray kUpstreamKey = "sk-test-azureupstream-3f1b"_ba;
 const QByteArray kChatPath = "/v1/chat/completions"_ba;
 
 // `az` is the resource at today's default api-version; `az-old` the same resource at an

@@ -39,8 +39,8 @@ using namespace Qt::StringLiterals;
 namespace {
 
 // Obviously fake secrets, handed to onegate through the environment only.
-constexpr auto kAccessKey = "sk-test-onegate-cli-0123456789"_L1;
-constexpr auto kUpstreamKey = "sk-test-upstream-cli-9876543210"_L1;
+constexpr auto kAccessKey = "sk-test-onegatecli-6789"_L1;
+constexpr auto kUpstreamKey = "sk-test-upstreamcli-3210"_L1;
 // Generous for a Debug build on a busy 2-core machine; the contract's ready time is 200 ms.
 constexpr int kStartTimeoutMs = 15000;
 constexpr int kRequestTimeoutMs = 15000;
@@ -601,12 +601,12 @@ void TestHeadlessCli::configError_data()
         << QByteArray("providers[0].modles") << QByteArray();
     QTest::newRow("literal access key")
         << "{" + good +
-               R"(, "access_keys": [{"name": "ci", "key": "sk-test-literal-access-4242"}]})"
-        << QByteArray("access_keys[0].key") << QByteArray("sk-test-literal-access-4242");
+               R"(, "access_keys": [{"name": "ci", "key": "sk-test-literalaccess-4242"}]})"
+        << QByteArray("access_keys[0].key") << QByteArray("sk-test-literalaccess-4242");
     QTest::newRow("literal provider key")
         << "{" + good +
-               R"(, "providers": [{"id": "a", "kind": "openai", "base_url": "http://127.0.0.1:9/v1", "api_key": "sk-test-literal-upstream-1717"}]})"
-        << QByteArray("providers[0].api_key") << QByteArray("sk-test-literal-upstream-1717");
+               R"(, "providers": [{"id": "a", "kind": "openai", "base_url": "http://127.0.0.1:9/v1", "api_key": "sk-test-literalupstre-1717"}]})"
+        << QByteArray("providers[0].api_key") << QByteArray("sk-test-literalupstre-1717");
     QTest::newRow("literal key in a key list")
         << "{" + good +
                R"(, "providers": [{"id": "a", "kind": "openai", "base_url": "http://127.0.0.1:9/v1", "api_key": ["env:A", "sk-test-in-list-5151"]}]})"

@@ -26,8 +26,8 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QByteArray kAccessKey = "og-gemini-e2e-access-3b9d"_ba;
-const QByteArray kUpstreamKey = "sk-test-gemini-upstream-77a1c2"_ba;
-const QByteArray kWrongUpstreamKey = "sk-test-gemini-wrong-0d0d0d"_ba;
+const QByteArray kUpstreamKey = "sk-test-geminiupstrea-a1c2"_ba;
+const QByteArray kWrongUpstreamKey = "sk-test-geminiwrong0d-0d0d"_ba;
 const QByteArray kChatPath = "/v1/chat/completions"_ba;
 
 // `gem` serves the scenarios under their own names; `gem-badkey` holds a key the fake

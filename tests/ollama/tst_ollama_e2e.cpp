@@ -25,8 +25,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QByteArray kAccessKey = "sk-test-ollama-e2e-access-3f9a1c"_ba;
-const QByteArray kUpstreamKey = "sk-test-ollama-e2e-upstream-7b2d4e"_ba;
+const QByteArray kAccessKey = "sk-test-ollamae2eacce-9a1c"_ba;
+const QByteArray kUpstreamKey = "sk-test-ollamae2eupst-2d4e"_ba;
 const QByteArray kChatPath = "/v1/chat/completions"_ba;
 // A 1x1 PNG.
 const QByteArray kImageBase64 =

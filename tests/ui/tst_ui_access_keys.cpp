@@ -45,7 +45,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QByteArray kCiKey = "sk-test-keys-ci-9d03e1"_ba;
-const QByteArray kUpstreamKey = "sk-test-keys-upstream-41c7aa"_ba;
+const QByteArray kUpstreamKey = "sk-test-keysupstream4-c7aa"_ba;
 
 using Column = AccessKeyListModel::Column;
 

@@ -35,8 +35,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QByteArray kAccessKey = "sk-test-models-access-4f2a9c"_ba;
-const QByteArray kUpstreamKey = "sk-test-models-upstream-b71e05"_ba;
+const QByteArray kAccessKey = "sk-test-modelsaccess4-2a9c"_ba;
+const QByteArray kUpstreamKey = "sk-test-modelsupstrea-1e05"_ba;
 
 using Column = ModelListModel::Column;
 using RouteColumn = ModelRoutesModel::Column;

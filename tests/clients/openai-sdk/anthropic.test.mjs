@@ -16,8 +16,8 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { startServer, stop, waitFor } from './harness.mjs';
 
-const ACCESS_KEY = 'sk-test-onegate-anthropic-sdk-0123456789';
-const UPSTREAM_KEY = 'sk-test-anthropic-upstream-sdk-9876543210';
+const ACCESS_KEY = 'sk-test-onegateanthro-6789';
+const UPSTREAM_KEY = 'sk-test-anthropicupst-3210';
 const MODELS = ['text', 'tool', 'parallel-tools', 'thinking', 'text@200'];
 const TEST_TIMEOUT = { timeout: 20_000 };
 

@@ -16,8 +16,8 @@ import path from 'node:path';
 import OpenAI, { AzureOpenAI } from 'openai';
 import { startServer, stop } from './harness.mjs';
 
-const ACCESS_KEY = 'sk-test-onegate-azure-sdk-0123456789';
-const UPSTREAM_KEY = 'sk-test-azure-upstream-sdk-9876543210';
+const ACCESS_KEY = 'sk-test-onegateazures-6789';
+const UPSTREAM_KEY = 'sk-test-azureupstream-3210';
 const API_VERSION = '2024-10-21';
 const MODELS = ['text', 'tool', 'parallel-tools', 'filtered', 'text@200'];
 const TEST_TIMEOUT = { timeout: 20_000 };

@@ -17,8 +17,8 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { startServer, stop } from './harness.mjs';
 
-const ACCESS_KEY = 'sk-test-onegate-gemini-sdk-0123456789';
-const UPSTREAM_KEY = 'sk-test-gemini-upstream-sdk-9876543210';
+const ACCESS_KEY = 'sk-test-onegategemini-6789';
+const UPSTREAM_KEY = 'sk-test-geminiupstrea-3210';
 const MODELS = ['text', 'tool', 'parallel-tools', 'thinking', 'blocked', 'midstream-error',
                 'error-401', 'error-404', 'error-429'];
 const TEST_TIMEOUT = { timeout: 20_000 };

@@ -13,8 +13,8 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { startServer, stop } from './harness.mjs';
 
-const ACCESS_KEY = 'sk-test-onegate-ollama-0123456789';
-const UPSTREAM_KEY = 'sk-test-ollama-proxy-9876543210';
+const ACCESS_KEY = 'sk-test-onegateollama-6789';
+const UPSTREAM_KEY = 'sk-test-ollamaproxy-3210';
 const MODELS = ['text', 'tool', 'parallel-tools', 'thinking', 'error-404', 'error-429', 'error-500'];
 const TEST_TIMEOUT = { timeout: 20_000 };
 // A 1x1 PNG.

@@ -14,8 +14,8 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { startServer, stop, waitFor } from './harness.mjs';
 
-const ACCESS_KEY = 'sk-test-onegate-sdk-0123456789';
-const UPSTREAM_KEY = 'sk-test-upstream-sdk-9876543210';
+const ACCESS_KEY = 'sk-test-onegatesdk-6789';
+const UPSTREAM_KEY = 'sk-test-upstreamsdk-3210';
 const MODELS = ['text', 'tool', 'text@200', 'error-429'];
 const TEST_TIMEOUT = { timeout: 20_000 };
 
