@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { startServer, stop, waitFor } from './harness.mjs';
+import { startServer, stop, waitFor, rejection, tokens } from './harness.mjs';
 
 const ACCESS_KEY = 'sk-test-onegateanthro-6789';
 const UPSTREAM_KEY = 'sk-test-anthropicupst-3210';
@@ -69,23 +69,6 @@ async function drain(stream) {
     }
   }
   return result;
-}
-
-function tokens(usage) {
-  return {
-    prompt_tokens: usage.prompt_tokens,
-    completion_tokens: usage.completion_tokens,
-    total_tokens: usage.total_tokens,
-  };
-}
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
 }
 
 describe('openai SDK through headless OneGate to Anthropic', () => {

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI, { AzureOpenAI } from 'openai';
-import { startServer, stop } from './harness.mjs';
+import { startServer, stop, rejection, tokens } from './harness.mjs';
 
 const ACCESS_KEY = 'sk-test-onegateazures-6789';
 const UPSTREAM_KEY = 'sk-test-azureupstream-3210';
@@ -72,23 +72,6 @@ async function drain(stream, { strict = false } = {}) {
     }
   }
   return result;
-}
-
-function tokens(usage) {
-  return {
-    prompt_tokens: usage.prompt_tokens,
-    completion_tokens: usage.completion_tokens,
-    total_tokens: usage.total_tokens,
-  };
-}
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
 }
 
 describe('openai SDK through headless OneGate to Azure OpenAI', () => {

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { startServer, stop } from './harness.mjs';
+import { startServer, stop, rejection } from './harness.mjs';
 
 const ACCESS_KEY = 'sk-test-onegategemini-6789';
 const UPSTREAM_KEY = 'sk-test-geminiupstrea-3210';
@@ -73,15 +73,6 @@ async function drain(stream) {
     }
   }
   return result;
-}
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
 }
 
 describe('openai SDK through headless OneGate to Gemini', () => {

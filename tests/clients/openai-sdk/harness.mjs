@@ -83,3 +83,22 @@ export async function waitFor(predicate, ms, what) {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+// The error a call must raise (fails the test when it resolves instead).
+export async function rejection(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected the call to fail');
+}
+
+// The token counts of an OpenAI usage object, for comparing two answers.
+export function tokens(usage) {
+  return {
+    prompt_tokens: usage.prompt_tokens,
+    completion_tokens: usage.completion_tokens,
+    total_tokens: usage.total_tokens,
+  };
+}

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { startServer, stop, waitFor } from './harness.mjs';
+import { startServer, stop, waitFor, rejection, tokens } from './harness.mjs';
 
 const ACCESS_KEY = 'sk-test-onegatesdk-6789';
 const UPSTREAM_KEY = 'sk-test-upstreamsdk-3210';
@@ -56,23 +56,6 @@ async function drain(stream) {
     }
   }
   return result;
-}
-
-function tokens(usage) {
-  return {
-    prompt_tokens: usage.prompt_tokens,
-    completion_tokens: usage.completion_tokens,
-    total_tokens: usage.total_tokens,
-  };
-}
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
 }
 
 describe('openai SDK through headless OneGate', () => {
