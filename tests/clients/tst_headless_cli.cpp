@@ -393,7 +393,6 @@ private:
     Exchange send(const QUrl &url, const QByteArray &body, bool withKey,
                   const std::function<void(const QByteArray &)> &onData = {},
                   const std::function<void()> &onFinished = {}, int timeoutMs = kRequestTimeoutMs);
-    void requireFake();
 
     std::unique_ptr<Child> m_fake;
     quint16 m_fakePort = 0;
@@ -404,8 +403,6 @@ void TestHeadlessCli::initTestCase()
 {
     QVERIFY2(QFileInfo(onegateBin()).isExecutable(), qPrintable(onegateBin()));
     m_network = std::make_unique<QNetworkAccessManager>();
-    if (fakeUpstreamBin().isEmpty())
-        return;
     // stdout and stderr merged: the fake's "aborted" notes may come on either.
     m_fake = std::make_unique<Child>(QProcess::MergedChannels);
     QVERIFY2(m_fake->start(fakeUpstreamBin(), {u"--port"_s, u"0"_s, u"--key"_s, kUpstreamKey}),
@@ -418,12 +415,6 @@ void TestHeadlessCli::cleanupTestCase()
 {
     m_fake.reset();
     m_network.reset();
-}
-
-void TestHeadlessCli::requireFake()
-{
-    if (m_fakePort == 0)
-        QSKIP("fake_upstream is not part of this build (tests/support)");
 }
 
 Exchange TestHeadlessCli::send(const QUrl &url, const QByteArray &body, bool withKey,
@@ -744,7 +735,7 @@ void TestHeadlessCli::gracefulShutdownWithStreamInFlight()
 {
     QFETCH(QString, model);
     QFETCH(bool, mustBeCancelled);
-    requireFake();
+    QVERIFY2(m_fakePort != 0, "fake_upstream did not start (initTestCase says why)");
 
     QElapsedTimer sinceSignal;
     qint64 exitAfterMs = -1;
@@ -846,7 +837,7 @@ void TestHeadlessCli::usageRowSurvivesKill9()
 {
     QFETCH(int, requests);
     QFETCH(bool, stream);
-    requireFake();
+    QVERIFY2(m_fakePort != 0, "fake_upstream did not start (initTestCase says why)");
 
     Onegate onegate;
     QVERIFY(onegate.start(configJson(m_fakePort)));
