@@ -5,6 +5,7 @@
 #include "http/HttpFront.h"
 #include "http/HttpResponses.h"
 #include "relay/ChatExchange.h"
+#include "routing/RoutePlan.h"
 #include "routing/ProviderRuntime.h"
 #include "usage/UsageRecorder.h"
 
@@ -64,6 +65,7 @@ Gateway::Gateway(std::shared_ptr<const Config> config, UsageRecorder *usage, QOb
     , m_config(std::move(config))
     , m_usage(usage)
     , m_router(*m_config)
+    , m_health(m_config->router.breaker)
     , m_auth(m_config->accessKeys, m_config->authRequired)
     , m_catalog(new ModelCatalog(600, this))
     , m_createdAt(QDateTime::currentSecsSinceEpoch())
@@ -72,7 +74,14 @@ Gateway::Gateway(std::shared_ptr<const Config> config, UsageRecorder *usage, QOb
         m_providers.insert(provider.id, ProviderRuntime::create(provider, this));
 }
 
-Gateway::~Gateway() = default;
+Gateway::~Gateway()
+{
+    // Exchanges still running go first, while the router state they report to exists:
+    // the sockets, deleted later with the front, would otherwise tell them the client
+    // left after the members below are gone.
+    const QSet<ChatExchange *> active = std::exchange(m_active, {});
+    qDeleteAll(active);
+}
 
 ListenResult Gateway::openListener(const QString &host, quint16 port, qint64 maxBodyBytes, Listener &out)
 {
@@ -145,19 +154,24 @@ ConfigApplyResult Gateway::applyConfig(std::shared_ptr<const Config> config)
         std::shared_ptr<ProviderRuntime> runtime = m_providers.value(settings.id);
         if (!runtime || !runtime->runs(settings)) {
             runtime = ProviderRuntime::create(settings, this);
-            // A list fetched with the old URL, key or proxy may not be this provider's.
+            // A list fetched with the old URL, key or proxy may not be this provider's,
+            // nor is what the router learned of its routes and keys.
             m_catalog->forget(settings.id);
+            m_health.forgetProvider(settings.id);
         }
         providers.insert(settings.id, std::move(runtime));
     }
     for (auto it = m_providers.cbegin(); it != m_providers.cend(); ++it) {
-        if (!providers.contains(it.key()))
+        if (!providers.contains(it.key())) {
             m_catalog->forget(it.key());
+            m_health.forgetProvider(it.key());
+        }
     }
     // Retired runtimes and the old snapshot live on in the exchanges still using them.
     m_providers = std::move(providers);
     const std::shared_ptr<const Config> previous = std::exchange(m_config, std::move(config));
     m_router = ModelRouter(*m_config);
+    m_health.setSettings(m_config->router.breaker);
     m_auth = Authenticator(m_config->accessKeys, m_config->authRequired);
     return result;
 }
@@ -420,38 +434,15 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
         reject(responder, *error, record);
         return;
     }
-    // The router issue adds failover across candidates; for now the first one serves.
-    const RouteTarget &target = std::get<QList<RouteTarget>>(targets).constFirst();
-    const std::shared_ptr<ProviderRuntime> provider = m_providers.value(target.provider->id);
-    record.provider = target.provider->id;
-    record.upstreamModel = target.upstreamModel;
-    if (!provider || !provider->adapter()) {
-        reject(responder,
-               ApiError::make(501, QStringLiteral("not_implemented_error"), QStringLiteral("provider_kind_not_supported"),
-                              QStringLiteral("Provider '%1' is of kind '%2', which this OneGate build cannot call yet")
-                                  .arg(target.provider->id, providerKindName(target.provider->kind))),
-               record);
-        return;
-    }
-    QString keyProblem;
-    const std::optional<QByteArray> key = provider->nextKey(&keyProblem);
-    if (!key) {
-        reject(responder,
-               ApiError::make(503, QStringLiteral("server_error"), QStringLiteral("provider_key_unavailable"),
-                              QStringLiteral("Provider '%1' has no usable API key: %2").arg(target.provider->id, keyProblem)),
-               record);
-        return;
-    }
-
-    setup.call.provider = target.provider;
-    setup.call.apiKey = *key;
-    setup.call.upstreamModel = target.upstreamModel;
+    // The router stage: every candidate route, in the order this request tries them.
+    QList<RouteTarget> ordered = m_picker.order(std::get<QList<RouteTarget>>(targets), m_health);
+    setup.plan = std::make_unique<RoutePlan>(std::move(ordered), m_providers, m_health, m_config->router,
+                                             m_picker.random());
     setup.call.body = body;
     setup.call.stream = streamValue.toBool(false);
     setup.call.clientWantsUsage = body.value(QLatin1String("stream_options")).toObject()
                                       .value(QLatin1String("include_usage")).toBool(false);
     setup.config = m_config;
-    setup.provider = provider;
     setup.usage = m_usage;
 
     auto *exchange = new ChatExchange(std::move(responder), std::move(setup), this);

@@ -3,8 +3,10 @@
 #include "config/Config.h"
 #include "http/Authenticator.h"
 #include "http/HostGuard.h"
+#include "routing/HealthBook.h"
 #include "routing/ModelCatalog.h"
 #include "routing/ModelRouter.h"
+#include "routing/RoutePicker.h"
 
 #include <QHash>
 #include <QHttpServerResponder>
@@ -77,6 +79,11 @@ public:
     // /health says "paused". The listener stays bound so the port is kept.
     void setPaused(bool paused) { m_paused = paused; }
     bool isPaused() const { return m_paused; }
+    // What the router has learned of each route and key.
+    const HealthBook &health() const { return m_health; }
+    // For tests: the router's clock (breaker cooldowns) and a repeatable balancing.
+    void setRouterClock(MonotonicClock clock) { m_health = HealthBook(m_config->router.breaker, std::move(clock)); }
+    void seedRoutePicker(quint32 seed) { m_picker = RoutePicker(seed); }
 
 Q_SIGNALS:
     void stopped();
@@ -104,6 +111,8 @@ private:
     std::shared_ptr<const Config> m_config;
     UsageRecorder *m_usage;
     ModelRouter m_router;
+    HealthBook m_health;
+    RoutePicker m_picker;
     Authenticator m_auth;
     HttpFront *m_front = nullptr;
     // The listen address as asked for (config or --listen), and the socket bound for it.

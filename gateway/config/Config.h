@@ -29,6 +29,27 @@ struct Route {
     friend bool operator==(const Route &, const Route &) = default;
 };
 
+// The circuit breaker of each route (provider + upstream model) and of each provider
+// key: it opens after `failures` failures in a row, stays open for `cooldownMs`, which
+// doubles every time a half-open probe fails again, up to `maxCooldownMs`.
+struct BreakerSettings {
+    int failures = 3;
+    int cooldownMs = 30'000;
+    int maxCooldownMs = 600'000;
+    friend bool operator==(const BreakerSettings &, const BreakerSettings &) = default;
+};
+
+// How hard one request tries (the router stage): at most `maxAttempts` upstream calls
+// across all routes, none started after `maxTotalMs`; a provider's Retry-After is waited
+// out when it is at most `retryAfterMaxMs`, otherwise the next route is tried at once.
+struct RouterSettings {
+    int maxAttempts = 3;
+    int maxTotalMs = 60'000;
+    int retryAfterMaxMs = 5'000;
+    BreakerSettings breaker;
+    friend bool operator==(const RouterSettings &, const RouterSettings &) = default;
+};
+
 // Per million tokens, in whatever currency the user keeps accounts in; unset when the
 // config does not give it.
 struct ModelPrices {
@@ -58,6 +79,7 @@ struct Config {
     QList<ProviderSettings> providers;
     QList<ModelAlias> models;
     qint64 maxBodyBytes = 32 * 1024 * 1024;
+    RouterSettings router;
 
     const ProviderSettings *provider(const QString &id) const;
 };

@@ -20,12 +20,15 @@ constexpr int kSettleMs = 150;
 constexpr qsizetype kInlineArrayWidth = 100;
 
 // Which object of the config a value is, for the order of its keys.
-enum class Shape { Other, Root, Auth, Limits, AccessKey, Provider, Timeouts, Model, Route, Prices };
+enum class Shape { Other, Root, Auth, Limits, Router, Breaker, AccessKey, Provider, Timeouts, Model, Route, Prices };
 
 // The order of each object's known keys: CONTRACT.md's, then the parser's. Keys not
 // listed follow in alphabetical order (headers, and anything the parser will refuse).
 constexpr QLatin1String kRootKeys[] = {"listen"_L1, "auth"_L1, "access_keys"_L1,
-                                       "providers"_L1, "models"_L1, "limits"_L1};
+                                       "providers"_L1, "models"_L1, "limits"_L1, "router"_L1};
+constexpr QLatin1String kRouterKeys[] = {"max_attempts"_L1, "max_total_ms"_L1,
+                                         "retry_after_max_ms"_L1, "breaker"_L1};
+constexpr QLatin1String kBreakerKeys[] = {"failures"_L1, "cooldown_ms"_L1, "max_cooldown_ms"_L1};
 constexpr QLatin1String kAuthKeys[] = {"required"_L1};
 constexpr QLatin1String kLimitsKeys[] = {"max_body_mb"_L1};
 constexpr QLatin1String kAccessKeyKeys[] = {"name"_L1, "key"_L1, "models"_L1};
@@ -44,6 +47,8 @@ std::span<const QLatin1String> keyOrder(Shape shape)
     case Shape::Root: return kRootKeys;
     case Shape::Auth: return kAuthKeys;
     case Shape::Limits: return kLimitsKeys;
+    case Shape::Router: return kRouterKeys;
+    case Shape::Breaker: return kBreakerKeys;
     case Shape::AccessKey: return kAccessKeyKeys;
     case Shape::Provider: return kProviderKeys;
     case Shape::Timeouts: return kTimeoutsKeys;
@@ -65,12 +70,18 @@ Shape childShape(Shape parent, const QString &key)
             return Shape::Auth;
         if (key == "limits"_L1)
             return Shape::Limits;
+        if (key == "router"_L1)
+            return Shape::Router;
         if (key == "access_keys"_L1)
             return Shape::AccessKey;
         if (key == "providers"_L1)
             return Shape::Provider;
         if (key == "models"_L1)
             return Shape::Model;
+        break;
+    case Shape::Router:
+        if (key == "breaker"_L1)
+            return Shape::Breaker;
         break;
     case Shape::Provider:
         if (key == "timeouts"_L1)

@@ -22,6 +22,8 @@ constexpr int kMaxBodyMb = 1024;
 constexpr int kMaxTimeoutMs = 86'400'000;  // a day: anything longer is a typo
 constexpr int kMaxPriority = 1000;
 constexpr int kMaxWeight = 1'000'000;
+constexpr int kMaxAttempts = 10;          // per request, across every route
+constexpr int kMaxBreakerFailures = 1000;
 constexpr int kMaxContextWindow = 100'000'000;  // tokens; larger is a typo
 constexpr qint64 kBytesPerMb = 1024 * 1024;
 constexpr auto kDefaultAzureApiVersion = "2024-10-21"_L1;
@@ -179,6 +181,8 @@ private:
     bool parseListen(const QJsonValue &value, Config &config);
     bool parseAuth(const QJsonValue &value, Config &config);
     bool parseLimits(const QJsonValue &value, Config &config);
+    bool parseRouter(const QJsonValue &value, Config &config);
+    bool parseBreaker(const QJsonValue &value, const QString &path, BreakerSettings &breaker);
     bool checkAuthScope(const Config &config);
     bool parseAccessKeys(const QJsonValue &value, Config &config);
     bool parseProviders(const QJsonValue &value, Config &config);
@@ -413,10 +417,11 @@ bool Parser::parseDocument(const QJsonObject &root, Config &config)
 {
     return checkKeys(root, {},
                      {"listen"_L1, "auth"_L1, "access_keys"_L1, "providers"_L1, "models"_L1,
-                      "limits"_L1})
+                      "limits"_L1, "router"_L1})
            && parseListen(root.value("listen"_L1), config)
            && parseAuth(root.value("auth"_L1), config)
            && parseLimits(root.value("limits"_L1), config)
+           && parseRouter(root.value("router"_L1), config)
            && parseAccessKeys(root.value("access_keys"_L1), config)
            && parseProviders(root.value("providers"_L1), config)
            && parseModels(root.value("models"_L1), config) && checkAuthScope(config);
@@ -509,6 +514,41 @@ bool Parser::parseLimits(const QJsonValue &value, Config &config)
         return false;
     config.maxBodyBytes = megabytes * kBytesPerMb;
     return true;
+}
+
+bool Parser::parseRouter(const QJsonValue &value, Config &config)
+{
+    if (value.isUndefined())
+        return true;
+    const QString path = u"router"_s;
+    const auto router = object(value, path);
+    if (!router
+        || !checkKeys(*router, path,
+                      {"max_attempts"_L1, "max_total_ms"_L1, "retry_after_max_ms"_L1, "breaker"_L1}))
+        return false;
+    RouterSettings &settings = config.router;
+    return optionalInteger(*router, path, "max_attempts"_L1, 1, kMaxAttempts, settings.maxAttempts)
+           && optionalInteger(*router, path, "max_total_ms"_L1, 1, kMaxTimeoutMs, settings.maxTotalMs)
+           && optionalInteger(*router, path, "retry_after_max_ms"_L1, 0, kMaxTimeoutMs,
+                              settings.retryAfterMaxMs)
+           && parseBreaker(router->value("breaker"_L1), keyPath(path, "breaker"_L1), settings.breaker);
+}
+
+bool Parser::parseBreaker(const QJsonValue &value, const QString &path, BreakerSettings &breaker)
+{
+    if (value.isUndefined())
+        return true;
+    const auto fields = object(value, path);
+    if (!fields || !checkKeys(*fields, path, {"failures"_L1, "cooldown_ms"_L1, "max_cooldown_ms"_L1}))
+        return false;
+    if (!optionalInteger(*fields, path, "failures"_L1, 1, kMaxBreakerFailures, breaker.failures)
+        || !optionalInteger(*fields, path, "cooldown_ms"_L1, 1, kMaxTimeoutMs, breaker.cooldownMs))
+        return false;
+    // A cap below the first cooldown would make the cooldown shrink as failures go on.
+    if (!fields->contains("max_cooldown_ms"_L1))
+        breaker.maxCooldownMs = std::max(breaker.maxCooldownMs, breaker.cooldownMs);
+    return optionalInteger(*fields, path, "max_cooldown_ms"_L1, breaker.cooldownMs, kMaxTimeoutMs,
+                           breaker.maxCooldownMs);
 }
 
 bool Parser::checkAuthScope(const Config &config)

@@ -1,6 +1,5 @@
 #include "ChatExchange.h"
 
-#include "core/UpstreamCall.h"
 #include "http/HttpResponses.h"
 #include "routing/ProviderRuntime.h"
 #include "usage/UsageRecorder.h"
@@ -11,10 +10,13 @@
 namespace onegate {
 
 namespace {
-// A non-streaming answer larger than this is not a chat completion.
-constexpr qsizetype kMaxUpstreamBody = 64 * 1024 * 1024;
 // If storage stalls, the client still gets its answer after this long.
 constexpr int kCommitWaitMs = 2000;
+
+QByteArray retryAfterSeconds(qint64 ms)
+{
+    return QByteArray::number((ms + 999) / 1000);
+}
 } // namespace
 
 ChatExchange::ChatExchange(QHttpServerResponder &&responder, Setup setup, QObject *parent)
@@ -23,17 +25,10 @@ ChatExchange::ChatExchange(QHttpServerResponder &&responder, Setup setup, QObjec
     , m_socket(m_responder.socket())
     , m_setup(std::move(setup))
 {
+    m_retryTimer.setSingleShot(true);
 }
 
-ChatExchange::~ChatExchange()
-{
-    // The call's reply lives in a network manager of m_setup.provider: end the call while
-    // the runtime is certainly still here, before this exchange lets go of it.
-    if (UpstreamCall *upstream = m_upstream) {
-        upstream->disconnect(this);
-        delete upstream;
-    }
-}
+ChatExchange::~ChatExchange() = default;
 
 void ChatExchange::start()
 {
@@ -43,120 +38,114 @@ void ChatExchange::start()
     }
     connect(m_socket, &QObject::destroyed, this, &ChatExchange::onClientGone);
     connect(m_socket, &QAbstractSocket::disconnected, this, &ChatExchange::onClientGone);
+    run(m_setup.plan->first());
+}
 
-    const ChatCall &call = m_setup.call;
-    const ProviderAdapter *adapter = m_setup.provider->adapter();
-    auto request = adapter->chatRequest(call);
-    if (const ApiError *error = std::get_if<ApiError>(&request)) {
-        fail(*error);
+void ChatExchange::run(RoutePlan::Step step)
+{
+    if (step.giveUp) {
+        failBeforeAnswer(*step.giveUp, step.retryAfterMs);
         return;
     }
-    if (call.stream)
-        m_decoder = adapter->streamDecoder(call);
-    m_upstream = m_setup.provider->transport()->start(std::get<UpstreamRequest>(request),
-                                                      call.provider->policy, call.stream, this);
-    connect(m_upstream, &UpstreamCall::responseStarted, this, &ChatExchange::onUpstreamStarted);
-    connect(m_upstream, &UpstreamCall::dataReceived, this, &ChatExchange::onUpstreamData);
-    connect(m_upstream, &UpstreamCall::finished, this, &ChatExchange::onUpstreamFinished);
+    if (!step.attempt)
+        return;
+    if (step.delayMs <= 0) {
+        startAttempt(std::move(*step.attempt));
+        return;
+    }
+    m_outsideMs += step.delayMs;
+    m_retryTimer.disconnect(this);
+    connect(&m_retryTimer, &QTimer::timeout, this, [this, attempt = *step.attempt]() mutable {
+        if (m_phase == Phase::Waiting)
+            startAttempt(std::move(attempt));
+    });
+    m_retryTimer.start(int(step.delayMs));
+}
+
+void ChatExchange::startAttempt(Attempt attempt)
+{
+    ChatCall call = m_setup.call;
+    call.provider = attempt.target.provider;
+    call.apiKey = attempt.apiKey;
+    call.upstreamModel = attempt.target.upstreamModel;
+    m_lastAttempt = attempt;
+    m_setup.record.provider = attempt.target.provider->id;
+    m_setup.record.upstreamModel = attempt.target.upstreamModel;
+    Listener &listener = *this;  // a private base: converted here, where it is accessible
+    m_attempt = std::make_unique<UpstreamAttempt>(std::move(attempt), std::move(call), listener);
+    m_attempt->start();
+}
+
+void ChatExchange::endAttempt()
+{
+    if (!m_attempt)
+        return;
+    m_outsideMs += m_attempt->elapsedMs();
+    // Deleted later: this runs inside the attempt's own callbacks.
+    m_attempt.release()->deleteLater();
 }
 
 void ChatExchange::cancel(const QString &reason)
 {
     if (m_phase != Phase::Waiting && m_phase != Phase::Streaming)
         return;
-    fail(ApiError::make(503, QStringLiteral("server_error"), QStringLiteral("server_shutting_down"), reason, true));
-}
-
-void ChatExchange::onUpstreamStarted(int status)
-{
-    m_upstreamStatus = status;
-}
-
-void ChatExchange::onUpstreamData(const QByteArray &bytes)
-{
-    if (m_phase != Phase::Waiting && m_phase != Phase::Streaming)
-        return;
-    const bool success = m_upstreamStatus >= 200 && m_upstreamStatus < 300;
-    if (m_decoder && success) {
-        m_decoder->feed(bytes, *this);
-        return;
-    }
-    m_body.append(bytes);
-    if (m_body.size() > kMaxUpstreamBody)
-        fail(ApiError::make(502, QStringLiteral("upstream_error"), QStringLiteral("bad_upstream_response"),
-                            QStringLiteral("the provider's answer exceeded %1 MiB").arg(kMaxUpstreamBody >> 20)));
-}
-
-void ChatExchange::onUpstreamFinished()
-{
-    if (m_phase != Phase::Waiting && m_phase != Phase::Streaming)
-        return;
-    if (m_upstream->failure() != UpstreamFailure::None) {
-        fail(transportError());
-        return;
-    }
-    if (m_upstreamStatus < 200 || m_upstreamStatus >= 300) {
-        ApiError error = m_setup.provider->adapter()->mapError(
-            m_upstreamStatus, m_body, m_upstream->responseHeader("Content-Type"));
-        fail(error);
-        return;
-    }
-    if (m_decoder) {
-        m_decoder->finish(*this);
-        return;
-    }
-    ChatResult result = m_setup.provider->adapter()->decodeChat(m_setup.call, m_body);
-    if (result.error) {
-        fail(*result.error);
-        return;
-    }
-    m_usage = result.usage;
-    succeedWithBody(result.body);
-}
-
-ApiError ChatExchange::transportError() const
-{
-    const UpstreamFailure failure = m_upstream->failure();
-    const bool timeout = failure == UpstreamFailure::ConnectTimeout
-        || failure == UpstreamFailure::IdleTimeout || failure == UpstreamFailure::TotalTimeout;
-    return ApiError::make(timeout ? 504 : 502, QStringLiteral("upstream_error"),
-                          timeout ? QStringLiteral("upstream_timeout") : QStringLiteral("upstream_unreachable"),
-                          QStringLiteral("provider '%1': %2")
-                              .arg(m_setup.call.provider->id, m_upstream->failureText()),
-                          failure != UpstreamFailure::Redirect);
+    m_retryTimer.stop();
+    if (m_attempt)
+        m_attempt->abort();
+    const ApiError error =
+        ApiError::make(503, QStringLiteral("server_error"), QStringLiteral("server_shutting_down"), reason, true);
+    m_setup.plan->abandon(m_attempt ? &m_attempt->attempt() : nullptr);
+    endAttempt();
+    if (m_phase == Phase::Waiting)
+        failBeforeAnswer(error, std::nullopt);
+    else
+        failStream(error);
 }
 
 void ChatExchange::onClientGone()
 {
     if (m_phase == Phase::Done || m_phase == Phase::Finishing)
         return;
-    // Stop the provider at once: it bills for every token it still generates.
-    if (m_upstream) {
-        m_upstream->disconnect(this);
-        m_upstream->abort();
-    }
+    // Stop the provider at once (it bills for every token it still generates), and
+    // never start another attempt for a client that is gone.
+    m_retryTimer.stop();
+    if (m_attempt)
+        m_attempt->abort();
+    m_setup.plan->abandon(m_attempt ? &m_attempt->attempt() : nullptr);
+    endAttempt();
     finishAfterRecord(499, QStringLiteral("client disconnected"), {});
 }
 
-void ChatExchange::streamFrame(const QByteArray &frame, bool content)
+void ChatExchange::attemptFrame(const QByteArray &frame, bool content)
 {
-    if (m_phase != Phase::Waiting && m_phase != Phase::Streaming)
-        return;
-    if (content && m_firstTokenMs < 0)
+    if (m_phase == Phase::Waiting) {
+        if (!content) {
+            // Held: until the answer shows content, a failure may still go elsewhere.
+            m_prelude.append(frame);
+            return;
+        }
         m_firstTokenMs = m_setup.clock.elapsed();
-    beginStream();
+        beginStream();
+    } else if (m_phase != Phase::Streaming) {
+        return;
+    }
     writeChunk(frame);
 }
 
-void ChatExchange::streamUsage(const TokenUsage &usage)
+void ChatExchange::attemptUsage(const TokenUsage &usage)
 {
     m_usage = usage;
 }
 
-void ChatExchange::streamCompleted(const QByteArray &terminator)
+void ChatExchange::attemptCompleted(const QByteArray &terminator)
 {
     if (m_phase != Phase::Waiting && m_phase != Phase::Streaming)
         return;
+    AttemptResult success;
+    success.success = true;
+    success.firstByteMs = m_attempt ? m_attempt->firstByteMs() : -1;
+    m_setup.plan->finish(*m_lastAttempt, success);
+    endAttempt();
     beginStream();
     finishAfterRecord(200, {}, [this, terminator] {
         writeChunk(terminator);
@@ -164,44 +153,57 @@ void ChatExchange::streamCompleted(const QByteArray &terminator)
     });
 }
 
-void ChatExchange::streamFailed(const ApiError &error)
+void ChatExchange::attemptAnswered(const QByteArray &body, const TokenUsage &usage)
 {
-    fail(error);
+    if (m_phase != Phase::Waiting)
+        return;
+    m_usage = usage;
+    AttemptResult success;
+    success.success = true;
+    success.firstByteMs = m_attempt ? m_attempt->firstByteMs() : -1;
+    m_setup.plan->finish(*m_lastAttempt, success);
+    endAttempt();
+    const HeaderPairs headers = routeHeaders();
+    finishAfterRecord(200, {}, [this, body, headers] {
+        if (clientConnected())
+            sendResponse(m_responder, 200, QByteArrayLiteral("application/json"), body, headers);
+    });
 }
 
-void ChatExchange::fail(const ApiError &error)
+void ChatExchange::attemptFailed(const AttemptResult &result)
 {
-    if (m_phase != Phase::Waiting && m_phase != Phase::Streaming)
-        return;
-    if (m_upstream && !m_upstream->isFinished()) {
-        m_upstream->disconnect(this);
-        m_upstream->abort();
-    }
-    if (m_phase == Phase::Waiting) {
-        // Nothing has reached the client yet, so it can still get a plain HTTP error.
-        HeaderPairs headers;
-        const QByteArray retryAfter = m_upstream ? m_upstream->responseHeader("Retry-After") : QByteArray();
-        if (!retryAfter.isEmpty())
-            headers.append({QByteArrayLiteral("Retry-After"), retryAfter});
-        finishAfterRecord(error.status, error.message, [this, error, headers] {
-            if (clientConnected())
-                sendError(m_responder, error, headers);
-        });
+    endAttempt();
+    if (m_phase == Phase::Streaming) {
+        // Content already reached the client: no failover, the stream ends in an error.
+        m_setup.plan->finish(*m_lastAttempt, result);
+        failStream(result.error);
         return;
     }
-    // Mid-stream: OpenAI SDKs raise on a data event that carries "error"; no [DONE].
+    if (m_phase != Phase::Waiting)
+        return;
+    m_prelude.clear();
+    m_usage = {};
+    run(m_setup.plan->next(*m_lastAttempt, result));
+}
+
+void ChatExchange::failBeforeAnswer(const ApiError &error, std::optional<qint64> retryAfterMs)
+{
+    HeaderPairs headers = routeHeaders();
+    if (retryAfterMs)
+        headers.append({QByteArrayLiteral("Retry-After"), retryAfterSeconds(*retryAfterMs)});
+    finishAfterRecord(error.status, error.message, [this, error, headers] {
+        if (clientConnected())
+            sendError(m_responder, error, headers);
+    });
+}
+
+void ChatExchange::failStream(const ApiError &error)
+{
+    // OpenAI SDKs raise on a data event that carries "error"; no [DONE].
     const QByteArray payload = error.upstreamBody.isEmpty() ? openAiErrorBody(error) : error.upstreamBody;
     finishAfterRecord(error.status, error.message, [this, payload] {
         writeChunk("data: " + payload + "\n\n");
         writeChunk({});
-    });
-}
-
-void ChatExchange::succeedWithBody(const QByteArray &body)
-{
-    finishAfterRecord(200, {}, [this, body] {
-        if (clientConnected())
-            sendResponse(m_responder, 200, QByteArrayLiteral("application/json"), body);
     });
 }
 
@@ -218,6 +220,7 @@ void ChatExchange::finishAfterRecord(int status, const QString &error, std::func
     record.completionTokens = m_usage.completion;
     record.cachedTokens = m_usage.cached;
     record.reasoningTokens = m_usage.reasoning;
+    record.attempts = m_setup.plan->attempts();
 
     auto release = [this, tail = std::move(tail)] {
         if (m_phase != Phase::Finishing)
@@ -249,6 +252,22 @@ bool ChatExchange::clientConnected() const
     return m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
+HeaderPairs ChatExchange::routeHeaders() const
+{
+    HeaderPairs headers;
+    if (m_lastAttempt) {
+        headers.append({QByteArrayLiteral("x-onegate-provider"),
+                        (m_lastAttempt->target.provider->id + QLatin1Char('/') + m_lastAttempt->target.upstreamModel)
+                            .toUtf8()});
+    }
+    headers.append({QByteArrayLiteral("x-onegate-attempts"), QByteArray::number(m_setup.plan->attempts())});
+    // Time spent inside OneGate: everything but waiting for providers and backoffs.
+    const double insideMs = double(m_setup.clock.nsecsElapsed()) / 1e6 - double(m_outsideMs)
+        - (m_attempt ? double(m_attempt->elapsedMs()) : 0.0);
+    headers.append({QByteArrayLiteral("x-onegate-overhead-ms"), QByteArray::number(std::max(0.0, insideMs), 'f', 2)});
+    return headers;
+}
+
 void ChatExchange::beginStream()
 {
     if (m_phase != Phase::Waiting)
@@ -259,7 +278,11 @@ void ChatExchange::beginStream()
     m_responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
     m_responder.writeHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream"));
     m_responder.writeHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache"));
+    for (const auto &[name, value] : routeHeaders())
+        m_responder.writeHeader(name, value);
     m_responder.writeHeader(QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked"));
+    for (const QByteArray &frame : std::exchange(m_prelude, {}))
+        writeChunk(frame);
 }
 
 void ChatExchange::writeChunk(const QByteArray &data)

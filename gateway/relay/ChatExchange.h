@@ -1,6 +1,8 @@
 #pragma once
 
-#include "core/ProviderAdapter.h"
+#include "UpstreamAttempt.h"
+#include "http/HttpResponses.h"
+#include "routing/RoutePlan.h"
 #include "usage/UsageRecord.h"
 
 #include <QElapsedTimer>
@@ -8,37 +10,39 @@
 #include <QObject>
 #include <QPointer>
 #include <QTcpSocket>
+#include <QTimer>
 #include <memory>
 #include <optional>
 
 namespace onegate {
 
 struct Config;
-class ProviderRuntime;
 class UsageRecorder;
 
-// One chat completion from the moment it is routed until its last byte: sends it to the
-// provider, relays the answer (a stream event by event, as it arrives), and records
-// usage. The end of every answer (the stream's terminator, or a whole non-stream body)
-// is held back until the usage row is committed, so a finished request is never lost.
+// One chat completion from the moment it is routed until its last byte. It runs the
+// attempts its RoutePlan (the router stage) chooses, one UpstreamAttempt at a time,
+// and owns everything the client sees: the response head is held back until an attempt
+// has produced content (or a whole answer), so every failure before that can still fail
+// over to another attempt; after it, a failure ends the stream with an error event.
+// The end of every answer (the stream's terminator, or a whole non-stream body) is held
+// until the usage row is committed, so a finished request is never lost.
 //
 // QHttpServer 6.4 deletes the socket under a moved responder when the client goes away
 // (DESIGN.md section 3): the socket is watched through a QPointer, checked before every
-// write, and its loss aborts the upstream request at once.
+// write, and its loss aborts the upstream request (or a pending retry) at once.
 //
 // A config reload does not touch an exchange already running: it holds the config
-// snapshot and the provider runtime it started with (see Setup) until it is deleted.
-class ChatExchange final : public QObject, private ChatStreamSink {
+// snapshot it started with, and each attempt its provider runtime, until deleted.
+class ChatExchange final : public QObject, private UpstreamAttempt::Listener {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ChatExchange)
 public:
     struct Setup {
-        // Shared with the gateway until a reload replaces them there; then this exchange
-        // keeps them alive until it is deleted. `call.provider` points into `config`; the
-        // network manager carrying the upstream call belongs to `provider`.
+        // Shared with the gateway until a reload replaces it there; the routes in `plan`
+        // and `call.provider` point into it.
         std::shared_ptr<const Config> config;
-        std::shared_ptr<ProviderRuntime> provider;
-        ChatCall call;
+        std::unique_ptr<RoutePlan> plan;
+        ChatCall call;                   // as the client sent it; each attempt sets its route
         UsageRecorder *usage = nullptr;  // may be null in tests
         UsageRecord record;              // identity fields filled in by the caller
         QElapsedTimer clock;             // started when the request arrived
@@ -58,18 +62,21 @@ Q_SIGNALS:
 private:
     enum class Phase { Waiting, Streaming, Finishing, Done };
 
-    void onUpstreamStarted(int status);
-    void onUpstreamData(const QByteArray &bytes);
-    void onUpstreamFinished();
+    void run(RoutePlan::Step step);
+    void startAttempt(Attempt attempt);
+    void endAttempt();
     void onClientGone();
 
-    void streamFrame(const QByteArray &frame, bool content) override;
-    void streamUsage(const TokenUsage &usage) override;
-    void streamCompleted(const QByteArray &terminator) override;
-    void streamFailed(const ApiError &error) override;
+    void attemptFrame(const QByteArray &frame, bool content) override;
+    void attemptUsage(const TokenUsage &usage) override;
+    void attemptCompleted(const QByteArray &terminator) override;
+    void attemptAnswered(const QByteArray &body, const TokenUsage &usage) override;
+    void attemptFailed(const AttemptResult &result) override;
 
-    void fail(const ApiError &error);
-    void succeedWithBody(const QByteArray &body);
+    // Nothing was written yet: the client gets a plain HTTP error.
+    void failBeforeAnswer(const ApiError &error, std::optional<qint64> retryAfterMs);
+    // The stream has begun: an error event, no terminator.
+    void failStream(const ApiError &error);
     // Records usage, then runs `tail` (the last bytes) once the row is durable.
     void finishAfterRecord(int status, const QString &error, std::function<void()> tail);
     void close();
@@ -77,7 +84,7 @@ private:
     bool clientConnected() const;
     void beginStream();
     void writeChunk(const QByteArray &data);
-    ApiError transportError() const;
+    HeaderPairs routeHeaders() const;
 
     QHttpServerResponder m_responder;
     // Typed as the base: when the gateway is torn down mid-request, ~QAbstractSocket
@@ -85,13 +92,14 @@ private:
     // object that is no longer a QTcpSocket (UBSan reports it).
     QPointer<QAbstractSocket> m_socket;
     Setup m_setup;
-    QPointer<UpstreamCall> m_upstream;
-    std::unique_ptr<ChatStreamDecoder> m_decoder;
+    std::unique_ptr<UpstreamAttempt> m_attempt;
+    std::optional<Attempt> m_lastAttempt;  // the route that answers (or failed last)
+    QTimer m_retryTimer;                   // a backoff between attempts
     Phase m_phase = Phase::Waiting;
-    int m_upstreamStatus = 0;
-    QByteArray m_body;  // non-stream body, or an error body of a stream request
+    QList<QByteArray> m_prelude;  // stream frames without content, held until content comes
     TokenUsage m_usage;
     qint64 m_firstTokenMs = -1;
+    qint64 m_outsideMs = 0;  // time spent waiting on providers and backoffs, for the overhead
 };
 
 } // namespace onegate

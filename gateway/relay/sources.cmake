@@ -1,2 +1,3 @@
 target_sources(onegate_gateway PRIVATE
-    relay/ChatExchange.h relay/ChatExchange.cpp)
+    relay/ChatExchange.h relay/ChatExchange.cpp
+    relay/UpstreamAttempt.h relay/UpstreamAttempt.cpp)

@@ -39,7 +39,7 @@ void ModelCatalog::fetch(std::shared_ptr<ProviderRuntime> provider, bool refresh
 
     const ProviderAdapter *adapter = provider->adapter();
     QString keyProblem;
-    const std::optional<QByteArray> key = provider->nextKey(&keyProblem);
+    const std::optional<ProviderRuntime::Key> key = provider->nextKey({}, &keyProblem);
     if (!adapter || !key) {
         ProviderModels failed;
         failed.error = ApiError::make(503, QStringLiteral("server_error"), QStringLiteral("provider_unavailable"),
@@ -48,7 +48,7 @@ void ModelCatalog::fetch(std::shared_ptr<ProviderRuntime> provider, bool refresh
         deliver(id, pending, failed);
         return;
     }
-    UpstreamCall *call = provider->transport()->start(adapter->modelListRequest(provider->settings(), *key),
+    UpstreamCall *call = provider->transport()->start(adapter->modelListRequest(provider->settings(), key->value),
                                                       provider->settings().policy, false, this);
     auto body = std::make_shared<QByteArray>();
     connect(call, &UpstreamCall::dataReceived, this, [body](const QByteArray &bytes) { body->append(bytes); });

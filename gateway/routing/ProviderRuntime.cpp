@@ -56,20 +56,29 @@ bool ProviderRuntime::runs(const ProviderSettings &other) const
         && mine.extraHeaders == other.extraHeaders;
 }
 
-std::optional<QByteArray> ProviderRuntime::nextKey(QString *problem)
+std::optional<ProviderRuntime::Key> ProviderRuntime::nextKey(const std::function<bool(int index)> &usable,
+                                                             QString *problem)
 {
     if (m_settings.apiKeys.isEmpty())
-        return QByteArray();
+        return Key{};
     const qsizetype count = m_settings.apiKeys.size();
+    bool anyResolved = false;
     for (qsizetype i = 0; i < count; ++i) {
-        const SecretValue &key = m_settings.apiKeys.at(qsizetype((m_rotation + quint64(i)) % quint64(count)));
-        if (key.isResolved()) {
-            m_rotation += quint64(i) + 1;
-            return key.value;
-        }
+        const int index = int((m_rotation + quint64(i)) % quint64(count));
+        const SecretValue &key = m_settings.apiKeys.at(index);
+        if (!key.isResolved())
+            continue;
+        anyResolved = true;
+        if (usable && !usable(index))
+            continue;
+        m_rotation += quint64(i) + 1;
+        return Key{index, key.value};
     }
-    if (problem)
-        *problem = m_settings.apiKeys.constFirst().problem;
+    if (problem) {
+        *problem = anyResolved
+            ? QStringLiteral("every key was rejected by the provider (401 or 403) and is cooling down")
+            : m_settings.apiKeys.constFirst().problem;
+    }
     return std::nullopt;
 }
 

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QObject>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -40,10 +41,15 @@ public:
     // rotation and its cached model list. Served model ids do not count.
     bool runs(const ProviderSettings &settings) const;
 
-    // The key for the next request, rotating across the resolved ones. Empty when the
-    // provider needs none; nullopt (with the reason in `problem`) when it has keys
-    // configured but none could be resolved.
-    std::optional<QByteArray> nextKey(QString *problem);
+    struct Key {
+        int index = -1;  // place in the api_key list; -1 when the provider needs none
+        QByteArray value;
+    };
+    // The key for the next request, rotating across the resolved ones that `usable`
+    // accepts (the router skips keys cooling down after a rejection). An empty value
+    // when the provider needs none; nullopt, with the reason in `problem`, when it has
+    // keys configured but none is resolved and usable.
+    std::optional<Key> nextKey(const std::function<bool(int index)> &usable, QString *problem);
 
 private:
     ProviderRuntime(const ProviderSettings &settings, QObject *parent);

@@ -22,6 +22,7 @@ struct UsageRecord {
     qint64 firstTokenMs = -1;  // -1 when nothing was streamed
     bool stream = false;
     QString error;
+    int attempts = 0;  // upstream calls the router made; provider/upstreamModel is the last
 };
 
 } // namespace onegate

@@ -11,4 +11,5 @@ qt_add_resources(onegate_gateway "usage_migrations"
     PREFIX "/onegate/migrations"
     BASE usage/migrations
     FILES
-        usage/migrations/0001_usage.sql)
+        usage/migrations/0001_usage.sql
+        usage/migrations/0002_attempts.sql)

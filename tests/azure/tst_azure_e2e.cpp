@@ -39,6 +39,7 @@ QByteArray configJson(quint16 upstreamPort)
     // comment and then finds no test class in this file.
     return QString::fromLatin1(R"({
   "listen": "127.0.0.1:0",
+  "router": { "max_attempts": 1 },
   "access_keys": [ { "name": "main", "key": "env:ONEGATE_TEST_KEY", "models": ["*"] } ],
   "providers": [
     { "id": "az", "kind": "azure", "base_url": "%1", "api_key": "env:ONEGATE_TEST_UPSTREAM_KEY",

@@ -790,23 +790,28 @@ void GatewayE2eTest::upstreamErrors_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("fixture");
     QTest::addColumn<QByteArray>("retryAfter");
+    QTest::addColumn<int>("calls");
 
+    // With the default router (max_attempts 3): a 500 is retried on the one route and
+    // the last answer relayed; a 401 has no other key to try; a 429 asking for 7 s is
+    // longer than retry_after_max_ms and goes straight back with its Retry-After.
     const struct {
         const char *model;
         int status;
         const char *fixture;
         QByteArray retryAfter;
+        int calls;
     } cases[] = {
-        {"error-401", 401, "error_401_invalid_api_key.json", {}},
-        {"error-404", 404, "error_404_model_not_found.json", {}},
-        {"error-429", 429, "error_429_rate_limit_exceeded.json", "7"_ba},
-        {"error-500", 500, "error_500_server_error.composed.json", {}},
+        {"error-401", 401, "error_401_invalid_api_key.json", {}, 1},
+        {"error-404", 404, "error_404_model_not_found.json", {}, 1},
+        {"error-429", 429, "error_429_rate_limit_exceeded.json", "7"_ba, 1},
+        {"error-500", 500, "error_500_server_error.composed.json", {}, 3},
     };
     for (const auto &c : cases) {
         for (const bool stream : {false, true}) {
             QTest::addRow("%s%s", c.model, stream ? ", stream" : "")
                 << QString(u"fake/"_s + QLatin1String(c.model)) << stream << c.status << QString::fromLatin1(c.fixture)
-                << c.retryAfter;
+                << c.retryAfter << c.calls;
         }
     }
 }
@@ -818,6 +823,7 @@ void GatewayE2eTest::upstreamErrors()
     QFETCH(int, status);
     QFETCH(QString, fixture);
     QFETCH(QByteArray, retryAfter);
+    QFETCH(int, calls);
 
     const auto client = chat(model, stream);
     QVERIFY(client->isComplete());
@@ -826,7 +832,8 @@ void GatewayE2eTest::upstreamErrors()
     QVERIFY(client->header("content-type").startsWith("application/json"));
     QCOMPARE(client->body(), FakeUpstream::fixture(fixture));
     QCOMPARE(client->header("retry-after"), retryAfter);
-    QCOMPARE(m_fake->requests().size(), 1);
+    QCOMPARE(m_fake->requests().size(), calls);
+    QCOMPARE(client->header("x-onegate-attempts"), QByteArray::number(calls));
 }
 
 void GatewayE2eTest::brokenStreams_data()

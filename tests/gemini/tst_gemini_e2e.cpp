@@ -38,6 +38,7 @@ QByteArray configJson(const QString &origin)
     // comment and then finds no test class in this file.
     return QString::fromLatin1(R"({
   "listen": "127.0.0.1:0",
+  "router": { "max_attempts": 1 },
   "access_keys": [ { "name": "main", "key": "env:ONEGATE_GEMINI_TEST_KEY", "models": ["*"] } ],
   "providers": [
     { "id": "gem", "kind": "gemini", "base_url": "%1",

@@ -39,6 +39,7 @@ QByteArray configJson(const QString &origin)
     // The URL goes in with arg(): moc 6.4 takes a "//" inside a raw string for a comment.
     return QString::fromLatin1(R"({
   "listen": "127.0.0.1:0",
+  "router": { "max_attempts": 1 },
   "access_keys": [ { "name": "main", "key": "env:ONEGATE_TEST_KEY", "models": ["*"] } ],
   "providers": [
     { "id": "local", "kind": "ollama", "base_url": "%1",

@@ -136,7 +136,12 @@ private:
         m_owner->recordRequest(request);
         if (m_gone)
             return;
-        play(m_owner->m_dialect->plan(request, m_owner->m_expectedKey));
+        // A scripted scenario stands in for the one the model name asks for, so one
+        // route (one upstream model) can fail and recover on cue.
+        RecordedRequest planned = request;
+        if (request.method == "POST" && !m_owner->m_script.isEmpty())
+            planned.body.insert(QStringLiteral("model"), m_owner->m_script.takeFirst());
+        play(m_owner->m_dialect->plan(planned, m_owner->m_expectedKey));
     }
 
     // Parses a chunked body starting at `from`; returns the end offset of the request,

@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QPair>
 #include <QString>
+#include <QStringList>
 
 class QTcpServer;
 
@@ -40,6 +41,10 @@ class FakeConnection;
 //   redirect         307 to http://127.0.0.2:9/v1/chat/completions
 //   garbage          200 application/json with the body `not json at all`
 //   slow@<ms>        the non-stream text answer after <ms>
+//   error-<status>   any other 4xx/5xx status with a composed OpenAI error body
+//                    (error-429-after-<s>: Retry-After seconds; error-429-date-<s>: an
+//                    HTTP date <s> seconds ahead; error-429-ms-<ms>: retry-after-ms)
+//   early-error      a 200 stream whose first event is an error (nothing else came)
 //   anything else    404 with the recorded model_not_found body
 // reset, truncated, stall and midstream-error always answer as an SSE stream.
 // GET (or HEAD) on any path ending in /models answers the recorded model list; any
@@ -72,6 +77,10 @@ public:
     QString errorString() const { return m_error; }
 
     void setExpectedKey(const QByteArray &key) { m_expectedKey = key; }
+    // The next POSTs answer these scenarios in order, whatever model they name; then
+    // the model name chooses again. appendScript() adds to the end.
+    void setScript(const QStringList &scenarios) { m_script = scenarios; }
+    void appendScript(const QStringList &scenarios) { m_script += scenarios; }
 
     const QList<RecordedRequest> &requests() const { return m_requests; }
     RecordedRequest lastRequest() const;
@@ -100,6 +109,7 @@ private:
     QTcpServer *m_server;
     std::unique_ptr<FakeDialect> m_dialect;
     QByteArray m_expectedKey;
+    QStringList m_script;
     QString m_error;
     QList<RecordedRequest> m_requests;
     QList<FakeConnection *> m_connections;

@@ -1,7 +1,9 @@
 #include "OpenAiFakeDialect.h"
 
 #include <QJsonArray>
+#include <QDateTime>
 #include <QJsonDocument>
+#include <QLocale>
 
 namespace onegate::test {
 
@@ -135,6 +137,29 @@ ResponsePlan OpenAiFakeDialect::plan(const RecordedRequest &request, const QByte
             plan.events = plan.events.mid(0, 2);
             plan.events.append("data: " + kMidstreamError + "\n\n");
         }
+    } else if (scenario == "early-error"_L1) {
+        plan.stream = true;
+        plan.contentType = "text/event-stream"_ba;
+        plan.events.append("data: " + kMidstreamError + "\n\n");
+    } else if (scenario.startsWith("error-429-"_L1)) {
+        // error-429-after-<s> | error-429-date-<s> | error-429-ms-<ms>
+        const QStringList parts = scenario.split(u'-');
+        errorPlan(429, "error_429_rate_limit_exceeded.json");
+        const qint64 amount = parts.value(3).toLongLong();
+        if (parts.value(2) == "after"_L1) {
+            plan.headers.append({"Retry-After"_ba, QByteArray::number(amount)});
+        } else if (parts.value(2) == "date"_L1) {
+            const QDateTime when = QDateTime::currentDateTimeUtc().addSecs(amount);
+            plan.headers.append({"Retry-After"_ba,
+                                 QLocale::c().toString(when, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s).toLatin1()});
+        } else {
+            plan.headers.append({"retry-after-ms"_ba, QByteArray::number(amount)});
+        }
+    } else if (scenario.startsWith("error-"_L1) && scenario.size() == 9) {
+        const int status = scenario.mid(6).toInt();
+        plan.status = status >= 400 && status <= 599 ? status : 500;
+        plan.body = R"({"error":{"message":"fake upstream error )"_ba + QByteArray::number(plan.status)
+            + R"(","type":"fake_error","param":null,"code":null}})"_ba;
     } else if (scenario == "redirect"_L1) {
         plan.status = 307;
         plan.headers.append({"Location"_ba, "http://127.0.0.2:9/v1/chat/completions"_ba});

@@ -142,6 +142,7 @@ private Q_SLOTS:
     void migrationsFromEmpty_data();
     void migrationsFromEmpty();
     void tableHasExactlyTheExpectedColumns();
+    void rowsFromBeforeTheRouterCountOneAttempt();
     void indexesExist();
     void customMigrationsApplyInOrder();
     void brokenMigrationSets_data();
@@ -233,6 +234,39 @@ void TestUsage::migrationsFromEmpty()
     QCOMPARE(objects, objectsAfterFirstOpen);
 }
 
+void TestUsage::rowsFromBeforeTheRouterCountOneAttempt()
+{
+    // A database written by a OneGate without the router (schema 1) ...
+    QTemporaryDir oldMigrations;
+    QVERIFY(QFile::copy(u":/onegate/migrations/0001_usage.sql"_s, oldMigrations.filePath(u"0001_usage.sql"_s)));
+    {
+        UsageStore old(oldMigrations.path());
+        QString error;
+        QVERIFY2(old.open(dbPath(), &error), qPrintable(error));
+        QCOMPARE(old.schemaVersion(), 1);
+    }
+    {
+        // A row as the old code wrote it (today's insert names the new column).
+        RawDb raw(dbPath());
+        QVERIFY(raw.exec(u"INSERT INTO usage (time_ms, access_key, requested_model, provider, upstream_model, "
+                         u"status, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, latency_ms, "
+                         u"stream) VALUES (1, 'k', 'before', 'p', 'm', 200, 1, 2, 0, 0, 5, 0)"_s));
+    }
+    // ... opened by today's: migrated once, the old row reads as one attempt.
+    UsageStore store;
+    QString error;
+    QVERIFY2(store.open(dbPath(), &error), qPrintable(error));
+    QVERIFY(store.schemaVersion() >= 2);
+    const QList<UsageRecord> rows = store.recent(10);
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows[0].requestedModel, u"before"_s);
+    QCOMPARE(rows[0].attempts, 1);
+    UsageRecord routed = makeRecord(u"after"_s, 1);
+    routed.attempts = 3;
+    QVERIFY2(store.insert({routed}, &error), qPrintable(error));
+    QCOMPARE(store.recent(10).constFirst().attempts, 3);
+}
+
 void TestUsage::tableHasExactlyTheExpectedColumns()
 {
     UsageStore store;
@@ -247,7 +281,7 @@ void TestUsage::tableHasExactlyTheExpectedColumns()
         u"id"_s,           u"time_ms"_s,           u"access_key"_s,      u"requested_model"_s,
         u"provider"_s,     u"upstream_model"_s,    u"status"_s,          u"prompt_tokens"_s,
         u"completion_tokens"_s, u"cached_tokens"_s, u"reasoning_tokens"_s, u"latency_ms"_s,
-        u"first_token_ms"_s, u"stream"_s,          u"error"_s,
+        u"first_token_ms"_s, u"stream"_s,          u"error"_s,          u"attempts"_s,
     };
     QCOMPARE(columns, expected);
 

@@ -84,6 +84,9 @@ describe('openai SDK through headless OneGate to Anthropic', () => {
                              ['--kind', process.env.FAKE_KIND ?? 'anthropic', '--port', '0', '--key', UPSTREAM_KEY], env);
     const config = {
       listen: '127.0.0.1:0',
+      // One upstream answer per request, relayed as the adapter maps it: retries and
+      // key cooldowns are the router's and have their own suite (tst_router_e2e).
+      router: { max_attempts: 1, breaker: { cooldown_ms: 1 } },
       auth: { required: true },
       access_keys: [{ name: 'sdk', key: 'env:ONEGATE_TEST_KEY' }],
       providers: [{

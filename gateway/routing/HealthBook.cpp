@@ -1,0 +1,181 @@
+#include "HealthBook.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <algorithm>
+
+namespace onegate {
+
+namespace {
+
+BreakerSettings keyBreakerSettings(const BreakerSettings &route)
+{
+    // A rejected key is not flaky, it is wrong (or revoked) until someone fixes it:
+    // the first rejection opens its breaker.
+    BreakerSettings key = route;
+    key.failures = 1;
+    return key;
+}
+
+} // namespace
+
+MonotonicClock steadyClock()
+{
+    return [] {
+        static const QElapsedTimer started = [] {
+            QElapsedTimer timer;
+            timer.start();
+            return timer;
+        }();
+        return started.elapsed();
+    };
+}
+
+HealthBook::HealthBook(const BreakerSettings &settings, MonotonicClock clock)
+    : m_settings(settings)
+    , m_keySettings(keyBreakerSettings(settings))
+    , m_clock(std::move(clock))
+{
+}
+
+void HealthBook::setSettings(const BreakerSettings &settings)
+{
+    m_settings = settings;
+    m_keySettings = keyBreakerSettings(settings);
+    for (RouteState &state : m_routes)
+        state.breaker.setSettings(m_settings);
+    for (CircuitBreaker &breaker : m_keys)
+        breaker.setSettings(m_keySettings);
+}
+
+QString HealthBook::routeId(const QString &provider, const QString &model)
+{
+    // Provider ids are identifiers; a newline can never be part of one.
+    return provider + QLatin1Char('\n') + model;
+}
+
+QString HealthBook::keyId(const QString &provider, int index)
+{
+    return provider + QLatin1Char('\n') + QString::number(index);
+}
+
+HealthBook::RouteState &HealthBook::routeState(const QString &provider, const QString &model)
+{
+    auto it = m_routes.find(routeId(provider, model));
+    if (it == m_routes.end()) {
+        RouteState fresh{RouteHealth{}, CircuitBreaker(m_settings)};
+        fresh.view.provider = provider;
+        fresh.view.model = model;
+        it = m_routes.insert(routeId(provider, model), fresh);
+    }
+    return *it;
+}
+
+CircuitBreaker &HealthBook::keyBreaker(const QString &provider, int index)
+{
+    auto it = m_keys.find(keyId(provider, index));
+    if (it == m_keys.end())
+        it = m_keys.insert(keyId(provider, index), CircuitBreaker(m_keySettings));
+    return *it;
+}
+
+bool HealthBook::routeAdmits(const QString &provider, const QString &model) const
+{
+    const auto it = m_routes.constFind(routeId(provider, model));
+    return it == m_routes.cend() || it->breaker.admits(now());
+}
+
+void HealthBook::routeStarted(const QString &provider, const QString &model)
+{
+    routeState(provider, model).breaker.acquire(now());
+}
+
+void HealthBook::routeSucceeded(const QString &provider, const QString &model, qint64 ttfbMs)
+{
+    RouteState &state = routeState(provider, model);
+    RouteHealth &view = state.view;
+    view.ttfbMs = view.ttfbMs < 0 ? double(ttfbMs) : view.ttfbMs + kAlpha * (double(ttfbMs) - view.ttfbMs);
+    view.successRate += kAlpha * (1.0 - view.successRate);
+    ++view.successes;
+    state.breaker.recordSuccess();
+}
+
+void HealthBook::routeFailed(const QString &provider, const QString &model, const QString &error)
+{
+    RouteState &state = routeState(provider, model);
+    RouteHealth &view = state.view;
+    view.successRate += kAlpha * (0.0 - view.successRate);
+    ++view.failures;
+    view.lastError = error;
+    view.lastErrorAtMs = QDateTime::currentMSecsSinceEpoch();
+    state.breaker.recordFailure(now());
+}
+
+void HealthBook::routeAbandoned(const QString &provider, const QString &model)
+{
+    routeState(provider, model).breaker.release();
+}
+
+RouteHealth HealthBook::route(const QString &provider, const QString &model) const
+{
+    const auto it = m_routes.constFind(routeId(provider, model));
+    if (it == m_routes.cend()) {
+        RouteHealth fresh;
+        fresh.provider = provider;
+        fresh.model = model;
+        return fresh;
+    }
+    RouteHealth view = it->view;
+    view.state = it->breaker.state(now());
+    view.consecutiveFailures = it->breaker.consecutiveFailures();
+    view.cooldownLeftMs = it->breaker.cooldownLeftMs(now());
+    return view;
+}
+
+QList<RouteHealth> HealthBook::routes() const
+{
+    QList<RouteHealth> all;
+    all.reserve(m_routes.size());
+    for (const RouteState &state : m_routes)
+        all.append(route(state.view.provider, state.view.model));
+    std::sort(all.begin(), all.end(), [](const RouteHealth &a, const RouteHealth &b) {
+        return std::tie(a.provider, a.model) < std::tie(b.provider, b.model);
+    });
+    return all;
+}
+
+bool HealthBook::keyAdmits(const QString &provider, int index) const
+{
+    const auto it = m_keys.constFind(keyId(provider, index));
+    return it == m_keys.cend() || it->admits(now());
+}
+
+void HealthBook::keyStarted(const QString &provider, int index)
+{
+    keyBreaker(provider, index).acquire(now());
+}
+
+void HealthBook::keySucceeded(const QString &provider, int index)
+{
+    keyBreaker(provider, index).recordSuccess();
+}
+
+void HealthBook::keyRejected(const QString &provider, int index)
+{
+    keyBreaker(provider, index).recordFailure(now());
+}
+
+qint64 HealthBook::keyCooldownLeftMs(const QString &provider, int index) const
+{
+    const auto it = m_keys.constFind(keyId(provider, index));
+    return it == m_keys.cend() ? 0 : it->cooldownLeftMs(now());
+}
+
+void HealthBook::forgetProvider(const QString &provider)
+{
+    const QString prefix = provider + QLatin1Char('\n');
+    m_routes.removeIf([&prefix](const auto &entry) { return entry.key().startsWith(prefix); });
+    m_keys.removeIf([&prefix](const auto &entry) { return entry.key().startsWith(prefix); });
+}
+
+} // namespace onegate

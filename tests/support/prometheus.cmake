@@ -1,0 +1,1 @@
+target_sources(onegate_test_support PRIVATE PrometheusText.h PrometheusText.cpp)
