@@ -63,6 +63,19 @@ void GatewayService::fetchProviderModels(const QString &providerId, bool refresh
     });
 }
 
+void GatewayService::fetchHealth(QObject *receiver, std::function<void(const HealthSnapshot &)> done)
+{
+    Gateway *gateway = m_gateway;
+    if (!gateway)
+        return;
+    QPointer<QObject> target(receiver);
+    QMetaObject::invokeMethod(gateway, [gateway, target, done] {
+        const HealthSnapshot snapshot = gateway->health().snapshot();
+        if (target)
+            QMetaObject::invokeMethod(target, [done, snapshot] { done(snapshot); });
+    });
+}
+
 bool GatewayService::applyConfig(std::shared_ptr<const Config> config)
 {
     Gateway *gateway = m_gateway;

@@ -36,6 +36,9 @@ public:
     // configApplied(). Returns false, and does nothing, when the gateway is not running
     // (the next start() takes the config then).
     bool applyConfig(std::shared_ptr<const Config> config);
+    // What the router knows of each route and key now (HealthBook); `done` runs on
+    // `receiver`'s thread (skipped if the receiver is gone by then).
+    void fetchHealth(QObject *receiver, std::function<void(const HealthSnapshot &)> done);
     // Pauses or resumes answering the API (see Gateway::setPaused).
     void setPaused(bool paused);
 

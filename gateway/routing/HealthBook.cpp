@@ -171,6 +171,31 @@ qint64 HealthBook::keyCooldownLeftMs(const QString &provider, int index) const
     return it == m_keys.cend() ? 0 : it->cooldownLeftMs(now());
 }
 
+HealthSnapshot HealthBook::snapshot() const
+{
+    HealthSnapshot snapshot;
+    snapshot.routes = routes();
+    for (auto it = m_keys.cbegin(); it != m_keys.cend(); ++it) {
+        const qint64 left = it->cooldownLeftMs(now());
+        if (it->admits(now()) && left == 0)
+            continue;
+        const qsizetype split = it.key().lastIndexOf(QLatin1Char('\n'));
+        snapshot.coolingKeys.append(KeyHealth{it.key().left(split), it.key().mid(split + 1).toInt(), left});
+    }
+    std::sort(snapshot.coolingKeys.begin(), snapshot.coolingKeys.end(), [](const KeyHealth &a, const KeyHealth &b) {
+        return std::tie(a.provider, a.index) < std::tie(b.provider, b.index);
+    });
+    return snapshot;
+}
+
+int HealthBook::openBreakers() const
+{
+    int open = 0;
+    for (const RouteState &state : m_routes)
+        open += state.breaker.state(now()) != BreakerState::Closed;
+    return open;
+}
+
 void HealthBook::forgetProvider(const QString &provider)
 {
     const QString prefix = provider + QLatin1Char('\n');

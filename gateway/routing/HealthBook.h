@@ -28,6 +28,19 @@ struct RouteHealth {
     quint64 failures = 0;
 };
 
+// A provider key the router is not using because the provider rejected it.
+struct KeyHealth {
+    QString provider;
+    int index = 0;  // place in the provider's api_key list
+    qint64 cooldownLeftMs = 0;
+};
+
+// Everything the health endpoint and the desktop app show, taken at one moment.
+struct HealthSnapshot {
+    QList<RouteHealth> routes;
+    QList<KeyHealth> coolingKeys;
+};
+
 // What the router has learned about each route (provider + upstream model) and each
 // provider key, kept on the gateway thread across requests and config reloads: the
 // EWMAs the balancing weighs by, and a circuit breaker per route and per key.
@@ -60,6 +73,9 @@ public:
     void keySucceeded(const QString &provider, int index);
     void keyRejected(const QString &provider, int index);
     qint64 keyCooldownLeftMs(const QString &provider, int index) const;
+
+    HealthSnapshot snapshot() const;
+    int openBreakers() const;
 
     // A provider whose settings changed (new keys, new URL) starts afresh.
     void forgetProvider(const QString &provider);
