@@ -4,6 +4,8 @@
 #include "http/GuardedTcpServer.h"
 #include "http/HttpFront.h"
 #include "http/HttpResponses.h"
+#include "dialects/OpenAiChatDialect.h"
+#include "http/EndpointTable.h"
 #include "relay/ChatExchange.h"
 #include "routing/RoutePlan.h"
 #include "routing/ProviderRuntime.h"
@@ -17,6 +19,7 @@
 #include <QJsonObject>
 #include <QTcpSocket>
 #include <QTimer>
+#include <cmath>
 #include <utility>
 
 #ifdef Q_OS_UNIX
@@ -37,10 +40,35 @@ QByteArray toJson(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-ApiError methodNotAllowed(const QString &path)
+QByteArray healthJson(const HealthSnapshot &snapshot)
 {
-    return ApiError::make(405, QStringLiteral("invalid_request_error"), QStringLiteral("method_not_allowed"),
-                          QStringLiteral("Method not allowed for %1").arg(path));
+    QJsonArray routes;
+    for (const RouteHealth &route : snapshot.routes) {
+        routes.append(QJsonObject{
+            {QLatin1String("provider"), route.provider},
+            {QLatin1String("model"), route.model},
+            {QLatin1String("state"), breakerStateName(route.state)},
+            {QLatin1String("ttfb_ms"), route.ttfbMs < 0 ? QJsonValue() : QJsonValue(std::round(route.ttfbMs * 10) / 10)},
+            {QLatin1String("success_rate"), std::round(route.successRate * 1000) / 1000},
+            {QLatin1String("consecutive_failures"), route.consecutiveFailures},
+            {QLatin1String("cooldown_left_ms"), route.cooldownLeftMs},
+            {QLatin1String("in_flight"), route.inFlight},
+            {QLatin1String("successes"), qint64(route.successes)},
+            {QLatin1String("failures"), qint64(route.failures)},
+            {QLatin1String("last_error"), route.lastError.isEmpty() ? QJsonValue() : QJsonValue(route.lastError)},
+            {QLatin1String("last_error_at"),
+             route.lastErrorAtMs == 0 ? QJsonValue()
+                                      : QJsonValue(QDateTime::fromMSecsSinceEpoch(route.lastErrorAtMs, Qt::UTC)
+                                                       .toString(Qt::ISODateWithMs))},
+        });
+    }
+    QJsonArray keys;
+    for (const KeyHealth &key : snapshot.coolingKeys) {
+        keys.append(QJsonObject{{QLatin1String("provider"), key.provider},
+                                {QLatin1String("key_index"), key.index},
+                                {QLatin1String("cooldown_left_ms"), key.cooldownLeftMs}});
+    }
+    return toJson({{QLatin1String("routes"), routes}, {QLatin1String("cooling_keys"), keys}});
 }
 
 QHostAddress listenAddress(const QString &host)
@@ -50,13 +78,6 @@ QHostAddress listenAddress(const QString &host)
     return QHostAddress(host);
 }
 
-// Clients are configured with ".../v1" or with the bare origin; accept both.
-QString apiPath(const QString &path)
-{
-    if (path.startsWith(QLatin1String("/v1/")))
-        return path.mid(3);
-    return path;
-}
 
 } // namespace
 
@@ -66,12 +87,20 @@ Gateway::Gateway(std::shared_ptr<const Config> config, UsageRecorder *usage, QOb
     , m_usage(usage)
     , m_router(*m_config)
     , m_health(m_config->router.breaker)
+    // One clock for the router stage: the cache expires on the health book's time.
+    , m_cache([this] { return m_health.now(); })
     , m_auth(m_config->accessKeys, m_config->authRequired)
     , m_catalog(new ModelCatalog(600, this))
     , m_createdAt(QDateTime::currentSecsSinceEpoch())
 {
     for (const ProviderSettings &provider : m_config->providers)
         m_providers.insert(provider.id, ProviderRuntime::create(provider, this));
+    m_cache.setLimits(m_config->cache.ttlSeconds, qint64(m_config->cache.maxMb) * 1024 * 1024);
+}
+
+void Gateway::setRouterClock(const MonotonicClock &clock)
+{
+    m_health = HealthBook(m_config->router.breaker, clock);
 }
 
 Gateway::~Gateway()
@@ -172,6 +201,7 @@ ConfigApplyResult Gateway::applyConfig(std::shared_ptr<const Config> config)
     const std::shared_ptr<const Config> previous = std::exchange(m_config, std::move(config));
     m_router = ModelRouter(*m_config);
     m_health.setSettings(m_config->router.breaker);
+    m_cache.setLimits(m_config->cache.ttlSeconds, qint64(m_config->cache.maxMb) * 1024 * 1024);
     m_auth = Authenticator(m_config->accessKeys, m_config->authRequired);
     return result;
 }
@@ -281,19 +311,22 @@ std::optional<ApiError> Gateway::checkHost(const QHttpServerRequest &request) co
 
 void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
+    // Front -> host guard -> endpoint -> auth -> the endpoint's own stages.
     if (const auto refused = checkHost(request)) {
         sendError(responder, *refused);
         return;
     }
-    const QString rawPath = request.url().path(QUrl::FullyEncoded);
-    const QString path = apiPath(rawPath);
     const Method method = request.method();
-
-    if (rawPath == QLatin1String("/health") || rawPath == QLatin1String("/")) {
-        if (method != Method::Get && method != Method::Head) {
-            sendError(responder, methodNotAllowed(rawPath), {{"Allow", "GET, HEAD"}});
-            return;
-        }
+    const auto matched = matchEndpoint(request.url().path(QUrl::FullyEncoded), method);
+    if (const EndpointRefusal *refusal = std::get_if<EndpointRefusal>(&matched)) {
+        HeaderPairs headers;
+        if (!refusal->allowed.isEmpty())
+            headers.append({QByteArrayLiteral("Allow"), refusal->allowed});
+        sendError(responder, refusal->error, headers);
+        return;
+    }
+    const EndpointMatch &endpoint = std::get<EndpointMatch>(matched);
+    if (endpoint.endpoint == Endpoint::Health) {
         const QLatin1String status = m_paused ? QLatin1String("paused") : QLatin1String("ok");
         const QByteArray body = method == Method::Head ? QByteArray() : toJson({{QLatin1String("status"), status}});
         sendResponse(responder, 200, kJson, body);
@@ -305,44 +338,30 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
                                             true));
         return;
     }
-
-    enum class Endpoint { Models, Model, Chat } endpoint;
-    QByteArray allowed;
-    if (path == QLatin1String("/models")) {
-        endpoint = Endpoint::Models;
-        allowed = "GET";
-    } else if (path.startsWith(QLatin1String("/models/")) && path.size() > 8) {
-        endpoint = Endpoint::Model;
-        allowed = "GET";
-    } else if (path == QLatin1String("/chat/completions")) {
-        endpoint = Endpoint::Chat;
-        allowed = "POST";
-    } else {
-        sendError(responder, ApiError::make(404, QStringLiteral("invalid_request_error"), QStringLiteral("unknown_url"),
-                                            QStringLiteral("Unknown request URL: %1").arg(rawPath)));
-        return;
-    }
-    const Method expected = allowed == "GET" ? Method::Get : Method::Post;
-    if (method != expected) {
-        sendError(responder, methodNotAllowed(rawPath), {{"Allow", allowed}});
-        return;
-    }
-
     const auto auth = m_auth.authenticate(request);
     if (const ApiError *error = std::get_if<ApiError>(&auth)) {
         sendError(responder, *error);
         return;
     }
     const Caller &caller = std::get<Caller>(auth);
-    switch (endpoint) {
+    switch (endpoint.endpoint) {
+    case Endpoint::Health:
+        break;
     case Endpoint::Models:
         handleModels(caller, responder);
         break;
     case Endpoint::Model:
-        handleModel(caller, QUrl::fromPercentEncoding(path.mid(8).toUtf8()), responder);
+        handleModel(caller, endpoint.argument, responder);
         break;
-    case Endpoint::Chat:
+    case Endpoint::ChatCompletions:
         handleChat(caller, request, std::move(responder));
+        break;
+    case Endpoint::Metrics:
+        m_metrics.setOpenBreakers(m_health.openBreakers());
+        sendResponse(responder, 200, QByteArray(kPrometheusContentType), m_metrics.render());
+        break;
+    case Endpoint::RouteHealth:
+        sendResponse(responder, 200, kJson, healthJson(m_health.snapshot()));
         break;
     }
 }
@@ -393,58 +412,53 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
     record.timeMs = QDateTime::currentMSecsSinceEpoch();
     record.accessKey = caller.keyName;
 
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(request.body(), &parseError);
-    if (!document.isObject()) {
-        reject(responder,
-               ApiError::invalidRequest(document.isNull()
-                                            ? QStringLiteral("We could not parse the JSON body of your request: %1 at offset %2")
-                                                  .arg(parseError.errorString())
-                                                  .arg(parseError.offset)
-                                            : QStringLiteral("The request body must be a JSON object")),
-               record);
+    // Dialect in.
+    auto decoded = OpenAiChatDialect::decode(request.body());
+    if (const ApiError *error = std::get_if<ApiError>(&decoded)) {
+        reject(responder, *error, record);
         return;
     }
-    const QJsonObject body = document.object();
-    const QJsonValue modelValue = body.value(QLatin1String("model"));
-    const QString model = modelValue.toString();
-    record.requestedModel = model;
-    if (!modelValue.isString() || model.isEmpty()) {
-        reject(responder, ApiError::invalidRequest(QStringLiteral("'model' must be a non-empty string"), QStringLiteral("model")), record);
-        return;
-    }
-    if (!body.value(QLatin1String("messages")).isArray()) {
-        reject(responder, ApiError::invalidRequest(QStringLiteral("'messages' must be an array of messages"), QStringLiteral("messages")), record);
-        return;
-    }
-    const QJsonValue streamValue = body.value(QLatin1String("stream"));
-    if (!streamValue.isUndefined() && !streamValue.isNull() && !streamValue.isBool()) {
-        reject(responder, ApiError::invalidRequest(QStringLiteral("'stream' must be a boolean"), QStringLiteral("stream")), record);
-        return;
-    }
-    if (!caller.allows(model)) {
+    ChatEnvelope &chat = std::get<ChatEnvelope>(decoded);
+    record.requestedModel = chat.model;
+    if (!caller.allows(chat.model)) {
         reject(responder,
                ApiError::make(403, QStringLiteral("invalid_request_error"), QStringLiteral("model_not_allowed"),
-                              QStringLiteral("The access key '%1' may not use the model '%2'").arg(caller.keyName, model)),
+                              QStringLiteral("The access key '%1' may not use the model '%2'").arg(caller.keyName, chat.model)),
                record);
         return;
     }
-    const auto targets = m_router.resolve(model);
+    // The router stage: the model's candidate routes, in the order this request tries
+    // them, and the response cache in front of them.
+    const auto targets = m_router.resolve(chat.model);
     if (const ApiError *error = std::get_if<ApiError>(&targets)) {
         reject(responder, *error, record);
         return;
     }
-    // The router stage: every candidate route, in the order this request tries them.
+    const auto useCache = cacheWanted(chat.model, request.value(QByteArrayLiteral("x-onegate-cache")));
+    if (const ApiError *error = std::get_if<ApiError>(&useCache)) {
+        reject(responder, *error, record);
+        return;
+    }
+    if (std::get<bool>(useCache)) {
+        setup.cache = &m_cache;
+        setup.cacheKey = ResponseCache::openAiChatKey(QStringLiteral("openai-chat|") + chat.model, chat.body);
+        setup.cached = m_cache.lookup(setup.cacheKey);
+        if (setup.cached)
+            m_metrics.cacheHit(chat.model);
+        else
+            m_metrics.cacheMiss(chat.model);
+    }
     QList<RouteTarget> ordered = m_picker.order(std::get<QList<RouteTarget>>(targets), m_health);
     setup.plan = std::make_unique<RoutePlan>(std::move(ordered), m_providers, m_health, m_config->router,
-                                             m_picker.random());
-    setup.call.body = body;
-    setup.call.stream = streamValue.toBool(false);
-    setup.call.clientWantsUsage = body.value(QLatin1String("stream_options")).toObject()
-                                      .value(QLatin1String("include_usage")).toBool(false);
+                                             m_picker.random(), &m_metrics);
+    setup.call.body = std::move(chat.body);
+    setup.call.stream = chat.stream;
+    setup.call.clientWantsUsage = chat.includeUsage;
     setup.config = m_config;
     setup.usage = m_usage;
+    setup.metrics = &m_metrics;
 
+    // Relay.
     auto *exchange = new ChatExchange(std::move(responder), std::move(setup), this);
     m_active.insert(exchange);
     connect(exchange, &ChatExchange::done, this, [this, exchange] {
@@ -453,6 +467,23 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
         checkStopped();
     });
     exchange->start();
+}
+
+std::variant<bool, ApiError> Gateway::cacheWanted(const QString &model, const QByteArray &header) const
+{
+    // The request's own say wins; otherwise the model's models[] entry decides.
+    const QByteArray value = header.trimmed().toLower();
+    if (value == "on")
+        return true;
+    if (value == "off")
+        return false;
+    if (!value.isEmpty()) {
+        ApiError error = ApiError::invalidRequest(
+            QStringLiteral("The x-onegate-cache header must be 'on' or 'off', not '%1'").arg(QString::fromLatin1(header)));
+        return error;
+    }
+    const ModelAlias *entry = m_config->model(model);
+    return entry && entry->cache;
 }
 
 void Gateway::reject(QHttpServerResponder &responder, const ApiError &error, UsageRecord record)

@@ -3,6 +3,8 @@
 #include "config/Config.h"
 #include "http/Authenticator.h"
 #include "http/HostGuard.h"
+#include "cache/ResponseCache.h"
+#include "metrics/GatewayMetrics.h"
 #include "routing/HealthBook.h"
 #include "routing/ModelCatalog.h"
 #include "routing/ModelRouter.h"
@@ -81,8 +83,9 @@ public:
     bool isPaused() const { return m_paused; }
     // What the router has learned of each route and key.
     const HealthBook &health() const { return m_health; }
-    // For tests: the router's clock (breaker cooldowns) and a repeatable balancing.
-    void setRouterClock(MonotonicClock clock) { m_health = HealthBook(m_config->router.breaker, std::move(clock)); }
+    // For tests: the router's clock (breaker cooldowns, cache expiry) and a repeatable
+    // balancing.
+    void setRouterClock(const MonotonicClock &clock);
     void seedRoutePicker(quint32 seed) { m_picker = RoutePicker(seed); }
 
 Q_SIGNALS:
@@ -105,6 +108,8 @@ private:
     void handleModel(const Caller &caller, const QString &id, QHttpServerResponder &responder);
     void handleChat(const Caller &caller, const QHttpServerRequest &request,
                     QHttpServerResponder &&responder);
+    // Whether this request goes through the response cache, or why its header is wrong.
+    std::variant<bool, ApiError> cacheWanted(const QString &model, const QByteArray &header) const;
     void reject(QHttpServerResponder &responder, const ApiError &error, UsageRecord record);
     void checkStopped();
 
@@ -113,6 +118,8 @@ private:
     ModelRouter m_router;
     HealthBook m_health;
     RoutePicker m_picker;
+    ResponseCache m_cache;
+    GatewayMetrics m_metrics;
     Authenticator m_auth;
     HttpFront *m_front = nullptr;
     // The listen address as asked for (config or --listen), and the socket bound for it.

@@ -13,9 +13,20 @@
     </message>
 </context>
 <context>
+    <name>onegate::ModelRoutesModel</name>
+    <message numerus="yes">
+        <location filename="../ui/models/ModelRoutesModel.cpp" line="+221"/>
+        <source>This route failed %n time(s) in a row. OneGate sends it no requests for %1 more seconds, then tries it again with a single request.</source>
+        <translation>
+            <numerusform>This route failed %n time in a row. OneGate sends it no requests for %1 more seconds, then tries it again with a single request.</numerusform>
+            <numerusform>This route failed %n times in a row. OneGate sends it no requests for %1 more seconds, then tries it again with a single request.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>onegate::ProviderTableModel</name>
     <message numerus="yes">
-        <location filename="../ui/models/ProviderTableModel.cpp" line="+57"/>
+        <location filename="../ui/models/ProviderTableModel.cpp" line="+76"/>
         <source>%1
 Requests take turns across these %n keys.</source>
         <translation>
@@ -26,7 +37,7 @@ Requests take turns across these %n keys.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+152"/>
+        <location line="+308"/>
         <source>%n keys in keychain</source>
         <translation>
             <numerusform>%n key in keychain</numerusform>
@@ -61,7 +72,7 @@ Requests take turns across these %n keys.</numerusform>
 <context>
     <name>onegate::ProvidersPage</name>
     <message numerus="yes">
-        <location filename="../ui/pages/ProvidersPage.cpp" line="+469"/>
+        <location filename="../ui/pages/ProvidersPage.cpp" line="+478"/>
         <location line="+16"/>
         <source>%1 answered and lists %n model(s).</source>
         <translation>
@@ -78,7 +89,7 @@ Requests take turns across these %n keys.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+52"/>
+        <location line="+72"/>
         <source>Add %1 at %2 (%n model(s))</source>
         <translation>
             <numerusform>Add %1 at %2 (%n model)</numerusform>

@@ -793,7 +793,76 @@ Nothing was saved: OneGate never writes keys into its config file. Start or unlo
 <context>
     <name>onegate::ModelRoutesModel</name>
     <message>
-        <location filename="../ui/models/ModelRoutesModel.cpp" line="+177"/>
+        <location filename="../ui/models/ModelRoutesModel.cpp" line="+183"/>
+        <source>No traffic yet</source>
+        <translation>暂无流量</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Healthy</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cooling down (%1 s left)</source>
+        <translation>冷却中（剩余 %1 秒）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Probing</source>
+        <translation>试探中</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No request has used this route since OneGate started.</source>
+        <translation>自 OneGate 启动以来，还没有请求经过此路由。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Requests go to this route as usual.</source>
+        <translation>请求照常发往此路由。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>This route failed %n time(s) in a row. OneGate sends it no requests for %1 more seconds, then tries it again with a single request.</source>
+        <translation>
+            <numerusform>此路由已连续失败 %n 次。OneGate 在接下来的 %1 秒内不会向它发送请求，之后先用一个请求试探它是否恢复。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The cooldown is over: OneGate lets one request through to see whether this route works again.</source>
+        <translation>冷却已结束：OneGate 会放行一个请求，试探此路由是否已恢复。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 succeeded and %2 failed since OneGate started; the rate counts recent requests most.</source>
+        <translation>自 OneGate 启动以来成功 %1 次、失败 %2 次；成功率主要反映最近的请求。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No request has succeeded on this route yet.</source>
+        <translation>此路由还没有成功的请求。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How long the provider took to start answering, averaged over recent requests.</source>
+        <translation>服务商开始响应所用的时间，取最近请求的平均值。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Failed at %1:
+%2</source>
+        <translation>失败于 %1：
+%2</translation>
+    </message>
+    <message>
+        <location line="+72"/>
         <source>Provider</source>
         <translation>服务商</translation>
     </message>
@@ -811,6 +880,26 @@ Nothing was saved: OneGate never writes keys into its config file. Start or unlo
         <location line="+2"/>
         <source>Weight</source>
         <translation>权重</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Health</source>
+        <translation>健康状况</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Success rate</source>
+        <translation>成功率</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>First byte</source>
+        <translation>首字节时间</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Last error</source>
+        <translation>最近错误</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -832,12 +921,32 @@ Nothing was saved: OneGate never writes keys into its config file. Start or unlo
         <source>Routes with the same priority share requests in proportion to their weight.</source>
         <translation>优先级相同的路由按权重比例分担请求。</translation>
     </message>
+    <message>
+        <location line="+3"/>
+        <source>What OneGate has seen of this route since it started: healthy, cooling down after failures in a row (no requests go to it), or probing whether it works again.</source>
+        <translation>OneGate 自启动以来观察到的此路由状况：正常、连续失败后冷却中（不会向它发送请求），或正在试探它是否已恢复。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The share of requests on this route that succeeded; recent requests count most.</source>
+        <translation>此路由上成功请求所占的比例，主要反映最近的请求。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Time to first byte: how long the provider takes to start answering, averaged over recent requests.</source>
+        <translation>首字节时间：服务商开始响应所需的时间，取最近请求的平均值。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The last error of this route. Point at it to see when it happened.</source>
+        <translation>此路由最近一次出现的错误。将鼠标指向它可查看发生时间。</translation>
+    </message>
 </context>
 <context>
     <name>onegate::ModelsPage</name>
     <message>
-        <location filename="../ui/pages/ModelsPage.cpp" line="+210"/>
-        <location line="+68"/>
+        <location filename="../ui/pages/ModelsPage.cpp" line="+220"/>
+        <location line="+91"/>
         <location line="+84"/>
         <source>Models</source>
         <translation>模型</translation>
@@ -1155,7 +1264,7 @@ Correct the value, or click Revert to go back to the saved config.</source>
 <context>
     <name>onegate::ProviderTableModel</name>
     <message numerus="yes">
-        <location filename="../ui/models/ProviderTableModel.cpp" line="+57"/>
+        <location filename="../ui/models/ProviderTableModel.cpp" line="+76"/>
         <source>%1
 Requests take turns across these %n keys.</source>
         <translation>
@@ -1164,16 +1273,21 @@ Requests take turns across these %n keys.</source>
         </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>%1
 Tested on %2</source>
         <translation>%1
 测试于 %2</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+32"/>
         <source>Provider</source>
         <translation>服务商</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Health</source>
+        <translation>健康状况</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1201,12 +1315,92 @@ Tested on %2</source>
         <translation>上次测试</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+117"/>
+        <source>No traffic yet</source>
+        <translation>暂无流量</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Degraded</source>
+        <translation>部分故障</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Down</source>
+        <translation>不可用</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>No request has gone to this provider since OneGate started.</source>
+        <translation>自 OneGate 启动以来，还没有请求发往此服务商。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Every route that carried traffic works, and no key is cooling down.</source>
+        <translation>所有有流量的路由都工作正常，也没有密钥在冷却中。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Some routes or keys are failing; requests go to the others meanwhile.</source>
+        <translation>部分路由或密钥出现故障；在此期间，请求会改用其他路由或密钥。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The provider rejected every key. OneGate tries them again when their cooldown ends; check them with Edit.</source>
+        <translation>服务商拒绝了所有密钥。冷却结束后 OneGate 会再次尝试；请点击“编辑”检查这些密钥。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Every route that carried traffic is cooling down after failures. OneGate tries again when the cooldown ends.</source>
+        <translation>所有有流量的路由都因失败而处于冷却中。冷却结束后 OneGate 会再次尝试。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Routes with traffic: %1, cooling down: %2, being probed: %3</source>
+        <translation>有流量的路由：%1，冷却中：%2，试探中：%3</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The first route is back in %1 s.</source>
+        <translation>最早的一条路由将在 %1 秒后恢复。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Keys cooling down: %1 of %2</source>
+        <translation>冷却中的密钥：%1 个（共 %2 个）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Key %1: back in %2 s</source>
+        <translation>密钥 %1：%2 秒后恢复</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Key %1: being tried again</source>
+        <translation>密钥 %1：正在重新尝试</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Last error: %1</source>
+        <translation>最近错误：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last error (%1): %2</source>
+        <translation>最近错误（%1）：%2</translation>
+    </message>
+    <message>
+        <location line="+34"/>
         <source>not needed</source>
         <translation>无需</translation>
     </message>
@@ -1394,19 +1588,19 @@ Tested on %2</source>
 <context>
     <name>onegate::ProvidersPage</name>
     <message>
-        <location filename="../ui/pages/ProvidersPage.cpp" line="+195"/>
+        <location filename="../ui/pages/ProvidersPage.cpp" line="+204"/>
         <location line="+152"/>
         <source>Providers</source>
         <translation>服务商</translation>
     </message>
     <message>
         <location line="-34"/>
-        <location line="+308"/>
+        <location line="+328"/>
         <source>Add provider</source>
         <translation>添加服务商</translation>
     </message>
     <message>
-        <location line="-308"/>
+        <location line="-328"/>
         <source>Edit provider</source>
         <translation>编辑服务商</translation>
     </message>
@@ -1526,7 +1720,7 @@ Delete them with your keyring manager (for example Seahorse).</source>
         </translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+70"/>
         <source>Add %1 at %2 (it asks for its API key)</source>
         <translation>添加位于 %2 的 %1（需要 API 密钥）</translation>
     </message>

@@ -47,6 +47,7 @@ struct ProviderSettings {
     QString apiVersion;          // azure only
     TransportPolicy policy;
     QList<QPair<QByteArray, QByteArray>> extraHeaders;  // sent with every request
+    int maxConcurrency = 0;  // requests in flight to this provider at once; 0 = no limit
 };
 
 } // namespace onegate

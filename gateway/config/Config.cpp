@@ -11,4 +11,13 @@ const ProviderSettings *Config::provider(const QString &id) const
     return nullptr;
 }
 
+const ModelAlias *Config::model(const QString &id) const
+{
+    for (const ModelAlias &alias : models) {
+        if (alias.id == id)
+            return &alias;
+    }
+    return nullptr;
+}
+
 } // namespace onegate

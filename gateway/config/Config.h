@@ -26,6 +26,7 @@ struct Route {
     QString model;
     int priority = 0;
     int weight = 1;
+    int maxConcurrency = 0;  // requests in flight on this route at once; 0 = no limit
     friend bool operator==(const Route &, const Route &) = default;
 };
 
@@ -37,6 +38,15 @@ struct BreakerSettings {
     int cooldownMs = 30'000;
     int maxCooldownMs = 600'000;
     friend bool operator==(const BreakerSettings &, const BreakerSettings &) = default;
+};
+
+// The exact-match response cache (gateway/cache): how long an answer is kept and how
+// many bytes all of them may take. Which requests use it is per model (ModelAlias::cache)
+// and per request (the x-onegate-cache header).
+struct CacheSettings {
+    int ttlSeconds = 3600;
+    int maxMb = 64;
+    friend bool operator==(const CacheSettings &, const CacheSettings &) = default;
 };
 
 // How hard one request tries (the router stage): at most `maxAttempts` upstream calls
@@ -67,6 +77,7 @@ struct ModelAlias {
     bool enabled = true;    // false: the id is not served (ModelRouter)
     int contextWindow = 0;  // tokens; 0 when not given
     ModelPrices prices;
+    bool cache = false;     // answers for this id go through the response cache
 };
 
 // The whole configuration as one immutable value. The gateway holds a shared snapshot
@@ -80,6 +91,10 @@ struct Config {
     QList<ModelAlias> models;
     qint64 maxBodyBytes = 32 * 1024 * 1024;
     RouterSettings router;
+    CacheSettings cache;
+
+    // The models[] entry with this id, if any.
+    const ModelAlias *model(const QString &id) const;
 
     const ProviderSettings *provider(const QString &id) const;
 };

@@ -20,12 +20,14 @@ constexpr int kSettleMs = 150;
 constexpr qsizetype kInlineArrayWidth = 100;
 
 // Which object of the config a value is, for the order of its keys.
-enum class Shape { Other, Root, Auth, Limits, Router, Breaker, AccessKey, Provider, Timeouts, Model, Route, Prices };
+enum class Shape { Other, Root, Auth, Limits, Router, Breaker, Cache, AccessKey, Provider, Timeouts, Model, Route, Prices };
 
 // The order of each object's known keys: CONTRACT.md's, then the parser's. Keys not
 // listed follow in alphabetical order (headers, and anything the parser will refuse).
 constexpr QLatin1String kRootKeys[] = {"listen"_L1, "auth"_L1, "access_keys"_L1,
-                                       "providers"_L1, "models"_L1, "limits"_L1, "router"_L1};
+                                       "providers"_L1, "models"_L1, "limits"_L1, "router"_L1,
+                                       "cache"_L1};
+constexpr QLatin1String kCacheKeys[] = {"ttl_s"_L1, "max_mb"_L1};
 constexpr QLatin1String kRouterKeys[] = {"max_attempts"_L1, "max_total_ms"_L1,
                                          "retry_after_max_ms"_L1, "breaker"_L1};
 constexpr QLatin1String kBreakerKeys[] = {"failures"_L1, "cooldown_ms"_L1, "max_cooldown_ms"_L1};
@@ -34,12 +36,14 @@ constexpr QLatin1String kLimitsKeys[] = {"max_body_mb"_L1};
 constexpr QLatin1String kAccessKeyKeys[] = {"name"_L1, "key"_L1, "models"_L1};
 constexpr QLatin1String kProviderKeys[] = {"id"_L1,     "kind"_L1,  "base_url"_L1,
                                            "api_key"_L1, "models"_L1, "proxy"_L1,
-                                           "api_version"_L1, "timeouts"_L1, "headers"_L1};
+                                           "api_version"_L1, "timeouts"_L1, "headers"_L1,
+                                           "max_concurrency"_L1};
 constexpr QLatin1String kTimeoutsKeys[] = {"connect_ms"_L1, "idle_ms"_L1, "total_ms"_L1};
 constexpr QLatin1String kModelKeys[] = {"id"_L1, "routes"_L1, "enabled"_L1, "context_window"_L1,
-                                        "prices"_L1};
+                                        "prices"_L1, "cache"_L1};
 constexpr QLatin1String kPricesKeys[] = {"input"_L1, "output"_L1, "cache_read"_L1, "cache_write"_L1};
-constexpr QLatin1String kRouteKeys[] = {"provider"_L1, "model"_L1, "priority"_L1, "weight"_L1};
+constexpr QLatin1String kRouteKeys[] = {"provider"_L1, "model"_L1, "priority"_L1, "weight"_L1,
+                                        "max_concurrency"_L1};
 
 std::span<const QLatin1String> keyOrder(Shape shape)
 {
@@ -49,6 +53,7 @@ std::span<const QLatin1String> keyOrder(Shape shape)
     case Shape::Limits: return kLimitsKeys;
     case Shape::Router: return kRouterKeys;
     case Shape::Breaker: return kBreakerKeys;
+    case Shape::Cache: return kCacheKeys;
     case Shape::AccessKey: return kAccessKeyKeys;
     case Shape::Provider: return kProviderKeys;
     case Shape::Timeouts: return kTimeoutsKeys;
@@ -72,6 +77,8 @@ Shape childShape(Shape parent, const QString &key)
             return Shape::Limits;
         if (key == "router"_L1)
             return Shape::Router;
+        if (key == "cache"_L1)
+            return Shape::Cache;
         if (key == "access_keys"_L1)
             return Shape::AccessKey;
         if (key == "providers"_L1)

@@ -23,6 +23,9 @@ constexpr int kMaxTimeoutMs = 86'400'000;  // a day: anything longer is a typo
 constexpr int kMaxPriority = 1000;
 constexpr int kMaxWeight = 1'000'000;
 constexpr int kMaxAttempts = 10;          // per request, across every route
+constexpr int kMaxConcurrency = 100'000;
+constexpr int kMaxCacheTtlSeconds = 30 * 24 * 3600;
+constexpr int kMaxCacheMb = 4096;
 constexpr int kMaxBreakerFailures = 1000;
 constexpr int kMaxContextWindow = 100'000'000;  // tokens; larger is a typo
 constexpr qint64 kBytesPerMb = 1024 * 1024;
@@ -182,6 +185,7 @@ private:
     bool parseAuth(const QJsonValue &value, Config &config);
     bool parseLimits(const QJsonValue &value, Config &config);
     bool parseRouter(const QJsonValue &value, Config &config);
+    bool parseCache(const QJsonValue &value, Config &config);
     bool parseBreaker(const QJsonValue &value, const QString &path, BreakerSettings &breaker);
     bool checkAuthScope(const Config &config);
     bool parseAccessKeys(const QJsonValue &value, Config &config);
@@ -417,11 +421,12 @@ bool Parser::parseDocument(const QJsonObject &root, Config &config)
 {
     return checkKeys(root, {},
                      {"listen"_L1, "auth"_L1, "access_keys"_L1, "providers"_L1, "models"_L1,
-                      "limits"_L1, "router"_L1})
+                      "limits"_L1, "router"_L1, "cache"_L1})
            && parseListen(root.value("listen"_L1), config)
            && parseAuth(root.value("auth"_L1), config)
            && parseLimits(root.value("limits"_L1), config)
            && parseRouter(root.value("router"_L1), config)
+           && parseCache(root.value("cache"_L1), config)
            && parseAccessKeys(root.value("access_keys"_L1), config)
            && parseProviders(root.value("providers"_L1), config)
            && parseModels(root.value("models"_L1), config) && checkAuthScope(config);
@@ -534,6 +539,17 @@ bool Parser::parseRouter(const QJsonValue &value, Config &config)
            && parseBreaker(router->value("breaker"_L1), keyPath(path, "breaker"_L1), settings.breaker);
 }
 
+bool Parser::parseCache(const QJsonValue &value, Config &config)
+{
+    if (value.isUndefined())
+        return true;
+    const QString path = u"cache"_s;
+    const auto cache = object(value, path);
+    return cache && checkKeys(*cache, path, {"ttl_s"_L1, "max_mb"_L1})
+           && optionalInteger(*cache, path, "ttl_s"_L1, 1, kMaxCacheTtlSeconds, config.cache.ttlSeconds)
+           && optionalInteger(*cache, path, "max_mb"_L1, 1, kMaxCacheMb, config.cache.maxMb);
+}
+
 bool Parser::parseBreaker(const QJsonValue &value, const QString &path, BreakerSettings &breaker)
 {
     if (value.isUndefined())
@@ -593,7 +609,7 @@ std::optional<ProviderSettings> Parser::parseProvider(const QJsonValue &value,
     if (!entry
         || !checkKeys(*entry, path,
                       {"id"_L1, "kind"_L1, "base_url"_L1, "api_key"_L1, "models"_L1, "proxy"_L1,
-                       "api_version"_L1, "timeouts"_L1, "headers"_L1})
+                       "api_version"_L1, "timeouts"_L1, "headers"_L1, "max_concurrency"_L1})
         || !require(*entry, path, "id"_L1))
         return std::nullopt;
     ProviderSettings provider;
@@ -615,7 +631,9 @@ std::optional<ProviderSettings> Parser::parseProvider(const QJsonValue &value,
         || !parseApiVersion(entry->value("api_version"_L1), keyPath(path, "api_version"_L1),
                             provider)
         || !parseTimeouts(entry->value("timeouts"_L1), keyPath(path, "timeouts"_L1), provider)
-        || !parseHeaders(entry->value("headers"_L1), keyPath(path, "headers"_L1), provider))
+        || !parseHeaders(entry->value("headers"_L1), keyPath(path, "headers"_L1), provider)
+        || !optionalInteger(*entry, path, "max_concurrency"_L1, 1, kMaxConcurrency,
+                            provider.maxConcurrency))
         return std::nullopt;
     return provider;
 }
@@ -800,7 +818,8 @@ std::optional<ModelAlias> Parser::parseModel(const QJsonValue &value, const QStr
     const auto entry = object(value, path);
     if (!entry
         || !checkKeys(*entry, path,
-                      {"id"_L1, "routes"_L1, "enabled"_L1, "context_window"_L1, "prices"_L1})
+                      {"id"_L1, "routes"_L1, "enabled"_L1, "context_window"_L1, "prices"_L1,
+                       "cache"_L1})
         || !require(*entry, path, "id"_L1))
         return std::nullopt;
     ModelAlias model;
@@ -816,6 +835,13 @@ std::optional<ModelAlias> Parser::parseModel(const QJsonValue &value, const QStr
         if (!flag)
             return std::nullopt;
         model.enabled = *flag;
+    }
+    const QJsonValue cache = entry->value("cache"_L1);
+    if (!cache.isUndefined()) {
+        const auto flag = boolean(cache, keyPath(path, "cache"_L1));
+        if (!flag)
+            return std::nullopt;
+        model.cache = *flag;
     }
     if (!optionalInteger(*entry, path, "context_window"_L1, 1, kMaxContextWindow,
                          model.contextWindow)
@@ -886,7 +912,8 @@ std::optional<Route> Parser::parseRoute(const QJsonValue &value, const QString &
 {
     const auto entry = object(value, path);
     if (!entry
-        || !checkKeys(*entry, path, {"provider"_L1, "model"_L1, "priority"_L1, "weight"_L1})
+        || !checkKeys(*entry, path,
+                      {"provider"_L1, "model"_L1, "priority"_L1, "weight"_L1, "max_concurrency"_L1})
         || !require(*entry, path, "provider"_L1) || !require(*entry, path, "model"_L1))
         return std::nullopt;
     Route route;
@@ -905,7 +932,8 @@ std::optional<Route> Parser::parseRoute(const QJsonValue &value, const QString &
         return std::nullopt;
     route.model = *model;
     if (!optionalInteger(*entry, path, "priority"_L1, 0, kMaxPriority, route.priority)
-        || !optionalInteger(*entry, path, "weight"_L1, 1, kMaxWeight, route.weight))
+        || !optionalInteger(*entry, path, "weight"_L1, 1, kMaxWeight, route.weight)
+        || !optionalInteger(*entry, path, "max_concurrency"_L1, 1, kMaxConcurrency, route.maxConcurrency))
         return std::nullopt;
     return route;
 }

@@ -5,3 +5,4 @@ target_sources(onegate_gateway PRIVATE
     http/HttpResponses.h http/HttpResponses.cpp
     http/RequestSizeGuard.h http/RequestSizeGuard.cpp)
 target_sources(onegate_gateway PRIVATE http/HttpFront.h http/HttpFront.cpp)
+target_sources(onegate_gateway PRIVATE http/EndpointTable.h http/EndpointTable.cpp)

@@ -1,6 +1,9 @@
 #include "ChatExchange.h"
 
+#include "cache/CachedAnswer.h"
+#include "cache/ResponseCache.h"
 #include "http/HttpResponses.h"
+#include "metrics/GatewayMetrics.h"
 #include "routing/ProviderRuntime.h"
 #include "usage/UsageRecorder.h"
 
@@ -17,6 +20,18 @@ QByteArray retryAfterSeconds(qint64 ms)
 {
     return QByteArray::number((ms + 999) / 1000);
 }
+
+// Collects a cached answer replayed as a stream: the frames, and the terminator that
+// is held back until the usage row is committed.
+class ReplayCollector final : public ChatStreamSink {
+public:
+    QList<QByteArray> frames;
+    QByteArray terminator;
+    void streamFrame(const QByteArray &frame, bool) override { frames.append(frame); }
+    void streamUsage(const TokenUsage &) override {}
+    void streamCompleted(const QByteArray &end) override { terminator = end; }
+    void streamFailed(const ApiError &) override {}
+};
 } // namespace
 
 ChatExchange::ChatExchange(QHttpServerResponder &&responder, Setup setup, QObject *parent)
@@ -38,13 +53,58 @@ void ChatExchange::start()
     }
     connect(m_socket, &QObject::destroyed, this, &ChatExchange::onClientGone);
     connect(m_socket, &QAbstractSocket::disconnected, this, &ChatExchange::onClientGone);
+    if (m_setup.cached) {
+        serveCached(*m_setup.cached);
+        return;
+    }
+    if (m_setup.cache && m_setup.call.stream)
+        m_capture.emplace(m_setup.cache->maxBytes());
     run(m_setup.plan->first());
+}
+
+void ChatExchange::serveCached(const CacheEntry &entry)
+{
+    // Nothing was used upstream: the row says so (cache_hit) and counts no tokens.
+    m_setup.record.cacheHit = true;
+    if (!m_setup.call.stream) {
+        const HeaderPairs headers = routeHeaders();
+        finishAfterRecord(200, {}, [this, body = entry.body, headers] {
+            if (clientConnected())
+                sendResponse(m_responder, 200, QByteArrayLiteral("application/json"), body, headers);
+        });
+        return;
+    }
+    ReplayCollector replay;
+    if (!CachedAnswer::replayAsStream(entry, m_setup.call.clientWantsUsage, replay)) {
+        // Not replayable after all (the cache refuses such entries): ask a provider.
+        m_setup.record.cacheHit = false;
+        m_setup.cached.reset();
+        run(m_setup.plan->first());
+        return;
+    }
+    m_firstTokenMs = m_setup.clock.elapsed();
+    beginStream();
+    for (const QByteArray &frame : std::as_const(replay.frames))
+        writeChunk(frame);
+    finishAfterRecord(200, {}, [this, terminator = replay.terminator] {
+        writeChunk(terminator);
+        writeChunk({});
+    });
 }
 
 void ChatExchange::run(RoutePlan::Step step)
 {
     if (step.giveUp) {
         failBeforeAnswer(*step.giveUp, step.retryAfterMs);
+        return;
+    }
+    if (step.waitForCapacity) {
+        m_retryTimer.disconnect(this);
+        connect(&m_retryTimer, &QTimer::timeout, this, [this] {
+            if (m_phase == Phase::Waiting)
+                run(m_setup.plan->again());
+        });
+        m_retryTimer.start(int(step.delayMs));
         return;
     }
     if (!step.attempt)
@@ -118,6 +178,8 @@ void ChatExchange::onClientGone()
 
 void ChatExchange::attemptFrame(const QByteArray &frame, bool content)
 {
+    if (m_capture && (m_phase == Phase::Waiting || m_phase == Phase::Streaming))
+        m_capture->streamFrame(frame, content);
     if (m_phase == Phase::Waiting) {
         if (!content) {
             // Held: until the answer shows content, a failure may still go elsewhere.
@@ -135,6 +197,8 @@ void ChatExchange::attemptFrame(const QByteArray &frame, bool content)
 void ChatExchange::attemptUsage(const TokenUsage &usage)
 {
     m_usage = usage;
+    if (m_capture)
+        m_capture->streamUsage(usage);
 }
 
 void ChatExchange::attemptCompleted(const QByteArray &terminator)
@@ -146,6 +210,11 @@ void ChatExchange::attemptCompleted(const QByteArray &terminator)
     success.firstByteMs = m_attempt ? m_attempt->firstByteMs() : -1;
     m_setup.plan->finish(*m_lastAttempt, success);
     endAttempt();
+    if (m_capture) {
+        m_capture->streamCompleted(terminator);
+        if (std::optional<CacheEntry> entry = m_capture->entry())
+            m_setup.cache->store(m_setup.cacheKey, std::move(*entry));
+    }
     beginStream();
     finishAfterRecord(200, {}, [this, terminator] {
         writeChunk(terminator);
@@ -163,6 +232,10 @@ void ChatExchange::attemptAnswered(const QByteArray &body, const TokenUsage &usa
     success.firstByteMs = m_attempt ? m_attempt->firstByteMs() : -1;
     m_setup.plan->finish(*m_lastAttempt, success);
     endAttempt();
+    if (m_setup.cache) {
+        if (std::optional<CacheEntry> entry = CachedAnswer::fromResult(ChatResult{body, usage, std::nullopt}))
+            m_setup.cache->store(m_setup.cacheKey, std::move(*entry));
+    }
     const HeaderPairs headers = routeHeaders();
     finishAfterRecord(200, {}, [this, body, headers] {
         if (clientConnected())
@@ -183,6 +256,8 @@ void ChatExchange::attemptFailed(const AttemptResult &result)
         return;
     m_prelude.clear();
     m_usage = {};
+    if (m_capture)
+        m_capture.emplace(m_setup.cache->maxBytes());  // the next attempt starts afresh
     run(m_setup.plan->next(*m_lastAttempt, result));
 }
 
@@ -221,6 +296,20 @@ void ChatExchange::finishAfterRecord(int status, const QString &error, std::func
     record.cachedTokens = m_usage.cached;
     record.reasoningTokens = m_usage.reasoning;
     record.attempts = m_setup.plan->attempts();
+    if (record.cacheHit) {
+        record.provider.clear();
+        record.upstreamModel.clear();
+    }
+    if (m_setup.metrics) {
+        m_setup.metrics->requestFinished(record.requestedModel, record.provider, status,
+                                         double(record.latencyMs) / 1000.0,
+                                         m_firstTokenMs < 0 ? -1.0 : double(m_firstTokenMs) / 1000.0);
+        m_setup.metrics->tokens(record.requestedModel, record.provider, m_usage);
+        if (m_streamCounted) {
+            m_setup.metrics->streamEnded();
+            m_streamCounted = false;
+        }
+    }
 
     auto release = [this, tail = std::move(tail)] {
         if (m_phase != Phase::Finishing)
@@ -255,6 +344,8 @@ bool ChatExchange::clientConnected() const
 HeaderPairs ChatExchange::routeHeaders() const
 {
     HeaderPairs headers;
+    if (m_setup.cache)
+        headers.append({QByteArrayLiteral("x-onegate-cache"), m_setup.cached ? QByteArrayLiteral("hit") : QByteArrayLiteral("miss")});
     if (m_lastAttempt) {
         headers.append({QByteArrayLiteral("x-onegate-provider"),
                         (m_lastAttempt->target.provider->id + QLatin1Char('/') + m_lastAttempt->target.upstreamModel)
@@ -273,6 +364,10 @@ void ChatExchange::beginStream()
     if (m_phase != Phase::Waiting)
         return;
     m_phase = Phase::Streaming;
+    if (m_setup.metrics && !m_streamCounted) {
+        m_setup.metrics->streamStarted();
+        m_streamCounted = true;
+    }
     if (!clientConnected())
         return;
     m_responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);

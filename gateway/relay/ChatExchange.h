@@ -1,6 +1,8 @@
 #pragma once
 
 #include "UpstreamAttempt.h"
+#include "cache/CacheEntry.h"
+#include "cache/StreamCapture.h"
 #include "http/HttpResponses.h"
 #include "routing/RoutePlan.h"
 #include "usage/UsageRecord.h"
@@ -17,6 +19,8 @@
 namespace onegate {
 
 struct Config;
+class GatewayMetrics;
+class ResponseCache;
 class UsageRecorder;
 
 // One chat completion from the moment it is routed until its last byte. It runs the
@@ -46,6 +50,13 @@ public:
         UsageRecorder *usage = nullptr;  // may be null in tests
         UsageRecord record;              // identity fields filled in by the caller
         QElapsedTimer clock;             // started when the request arrived
+        GatewayMetrics *metrics = nullptr;
+        // The response cache was consulted (x-onegate-cache answers hit or miss): with a
+        // hit, `cached` is the answer and no provider is called; with a miss, a complete
+        // answer is stored under `cacheKey`.
+        ResponseCache *cache = nullptr;
+        QByteArray cacheKey;
+        std::optional<CacheEntry> cached;
     };
 
     ChatExchange(QHttpServerResponder &&responder, Setup setup, QObject *parent = nullptr);
@@ -62,6 +73,7 @@ Q_SIGNALS:
 private:
     enum class Phase { Waiting, Streaming, Finishing, Done };
 
+    void serveCached(const CacheEntry &entry);
     void run(RoutePlan::Step step);
     void startAttempt(Attempt attempt);
     void endAttempt();
@@ -100,6 +112,8 @@ private:
     TokenUsage m_usage;
     qint64 m_firstTokenMs = -1;
     qint64 m_outsideMs = 0;  // time spent waiting on providers and backoffs, for the overhead
+    std::optional<StreamCapture> m_capture;  // a streamed answer on its way into the cache
+    bool m_streamCounted = false;            // counted in the streams-in-flight gauge
 };
 
 } // namespace onegate

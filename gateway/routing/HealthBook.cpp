@@ -87,17 +87,44 @@ bool HealthBook::routeAdmits(const QString &provider, const QString &model) cons
 
 void HealthBook::routeStarted(const QString &provider, const QString &model)
 {
-    routeState(provider, model).breaker.acquire(now());
+    RouteState &state = routeState(provider, model);
+    state.breaker.acquire(now());
+    ++state.view.inFlight;
+    ++m_providerInFlight[provider];
+}
+
+void HealthBook::attemptEnded(RouteState &state)
+{
+    // Results recorded without a start (tests, a reload that forgot the provider) must
+    // not drive the counts below zero.
+    if (state.view.inFlight <= 0)
+        return;
+    --state.view.inFlight;
+    int &provider = m_providerInFlight[state.view.provider];
+    provider = std::max(0, provider - 1);
+}
+
+int HealthBook::routeInFlight(const QString &provider, const QString &model) const
+{
+    const auto it = m_routes.constFind(routeId(provider, model));
+    return it == m_routes.cend() ? 0 : it->view.inFlight;
+}
+
+int HealthBook::providerInFlight(const QString &provider) const
+{
+    return m_providerInFlight.value(provider);
 }
 
 void HealthBook::routeSucceeded(const QString &provider, const QString &model, qint64 ttfbMs)
 {
     RouteState &state = routeState(provider, model);
     RouteHealth &view = state.view;
-    view.ttfbMs = view.ttfbMs < 0 ? double(ttfbMs) : view.ttfbMs + kAlpha * (double(ttfbMs) - view.ttfbMs);
+    if (ttfbMs >= 0)
+        view.ttfbMs = view.ttfbMs < 0 ? double(ttfbMs) : view.ttfbMs + kAlpha * (double(ttfbMs) - view.ttfbMs);
     view.successRate += kAlpha * (1.0 - view.successRate);
     ++view.successes;
     state.breaker.recordSuccess();
+    attemptEnded(state);
 }
 
 void HealthBook::routeFailed(const QString &provider, const QString &model, const QString &error)
@@ -109,11 +136,14 @@ void HealthBook::routeFailed(const QString &provider, const QString &model, cons
     view.lastError = error;
     view.lastErrorAtMs = QDateTime::currentMSecsSinceEpoch();
     state.breaker.recordFailure(now());
+    attemptEnded(state);
 }
 
 void HealthBook::routeAbandoned(const QString &provider, const QString &model)
 {
-    routeState(provider, model).breaker.release();
+    RouteState &state = routeState(provider, model);
+    state.breaker.release();
+    attemptEnded(state);
 }
 
 RouteHealth HealthBook::route(const QString &provider, const QString &model) const
@@ -201,6 +231,7 @@ void HealthBook::forgetProvider(const QString &provider)
     const QString prefix = provider + QLatin1Char('\n');
     m_routes.removeIf([&prefix](const auto &entry) { return entry.key().startsWith(prefix); });
     m_keys.removeIf([&prefix](const auto &entry) { return entry.key().startsWith(prefix); });
+    m_providerInFlight.remove(provider);
 }
 
 } // namespace onegate

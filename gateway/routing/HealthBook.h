@@ -26,6 +26,7 @@ struct RouteHealth {
     qint64 lastErrorAtMs = 0;  // wall clock, ms since the epoch; 0 when none
     quint64 successes = 0;
     quint64 failures = 0;
+    int inFlight = 0;  // attempts running on it now
 };
 
 // A provider key the router is not using because the provider rejected it.
@@ -58,7 +59,11 @@ public:
     qint64 now() const { return m_clock(); }
 
     bool routeAdmits(const QString &provider, const QString &model) const;
+    // Every started attempt ends in exactly one of routeSucceeded, routeFailed or
+    // routeAbandoned, which is how in-flight counts (max_concurrency) stay right.
     void routeStarted(const QString &provider, const QString &model);
+    int routeInFlight(const QString &provider, const QString &model) const;
+    int providerInFlight(const QString &provider) const;
     void routeSucceeded(const QString &provider, const QString &model, qint64 ttfbMs);
     void routeFailed(const QString &provider, const QString &model, const QString &error);
     // The attempt ended without a verdict (the client left): frees a half-open probe.
@@ -88,6 +93,7 @@ private:
     static QString routeId(const QString &provider, const QString &model);
     static QString keyId(const QString &provider, int index);
     RouteState &routeState(const QString &provider, const QString &model);
+    void attemptEnded(RouteState &state);
     CircuitBreaker &keyBreaker(const QString &provider, int index);
 
     BreakerSettings m_settings;
@@ -95,6 +101,7 @@ private:
     MonotonicClock m_clock;
     QHash<QString, RouteState> m_routes;
     QHash<QString, CircuitBreaker> m_keys;
+    QHash<QString, int> m_providerInFlight;
 };
 
 } // namespace onegate

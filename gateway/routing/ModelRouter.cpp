@@ -70,7 +70,7 @@ std::variant<QList<RouteTarget>, ApiError> ModelRouter::resolve(const QString &m
         if (const ModelAlias *alias = findEntry(*m_config, model); alias && !alias->routes.isEmpty()) {
             for (const Route &route : alias->routes) {
                 if (const ProviderSettings *provider = m_config->provider(route.provider))
-                    targets.append({provider, route.model, route.priority, route.weight});
+                    targets.append({provider, route.model, route.priority, route.weight, route.maxConcurrency});
             }
             std::stable_sort(targets.begin(), targets.end(),
                              [](const RouteTarget &a, const RouteTarget &b) { return a.priority < b.priority; });

@@ -14,6 +14,7 @@ struct RouteTarget {
     QString upstreamModel;
     int priority = 0;
     int weight = 1;
+    int maxConcurrency = 0;  // this route's own cap (models[].routes); 0 = none
 };
 
 struct ServedModel {

@@ -2,10 +2,18 @@
 
 #include "ProviderRuntime.h"
 #include "RetryTiming.h"
+#include "metrics/GatewayMetrics.h"
 
 #include <algorithm>
 
 namespace onegate {
+
+namespace {
+// A request whose every route is full looks again this often, for at most this long
+// (and never past the router's max_total_ms).
+constexpr qint64 kCapacityPollMs = 25;
+constexpr qint64 kMaxCapacityWaitMs = 30'000;
+} // namespace
 
 FailureClass classifyFailure(const AttemptResult &result)
 {
@@ -46,11 +54,13 @@ FailureClass classifyFailure(const AttemptResult &result)
 }
 
 RoutePlan::RoutePlan(QList<RouteTarget> ordered, QHash<QString, std::shared_ptr<ProviderRuntime>> providers,
-                     HealthBook &health, const RouterSettings &settings, QRandomGenerator &random)
+                     HealthBook &health, const RouterSettings &settings, QRandomGenerator &random,
+                     GatewayMetrics *metrics)
     : m_providers(std::move(providers))
     , m_health(health)
     , m_settings(settings)
     , m_random(random)
+    , m_metrics(metrics)
     , m_startedMs(health.now())
 {
     for (RouteTarget &target : ordered)
@@ -58,6 +68,11 @@ RoutePlan::RoutePlan(QList<RouteTarget> ordered, QHash<QString, std::shared_ptr<
 }
 
 RoutePlan::Step RoutePlan::first()
+{
+    return pick();
+}
+
+RoutePlan::Step RoutePlan::again()
 {
     return pick();
 }
@@ -75,6 +90,7 @@ RoutePlan::Step RoutePlan::pick()
     const qint64 now = m_health.now();
     std::optional<qint64> soonestCooldown;
     std::optional<ApiError> skipped;
+    bool anyFull = false;
     for (qsizetype i = 0; i < m_queue.size(); ++i) {
         Candidate &candidate = m_queue[i];
         const RouteTarget &target = candidate.target;
@@ -86,6 +102,14 @@ RoutePlan::Step RoutePlan::pick()
                                      QStringLiteral("Provider '%1' is of kind '%2', which this OneGate build cannot call yet")
                                          .arg(providerId, providerKindName(target.provider->kind)));
             m_queue.removeAt(i--);
+            continue;
+        }
+        const bool routeFull = target.maxConcurrency > 0
+            && m_health.routeInFlight(providerId, target.upstreamModel) >= target.maxConcurrency;
+        const bool providerFull = target.provider->maxConcurrency > 0
+            && m_health.providerInFlight(providerId) >= target.provider->maxConcurrency;
+        if (routeFull || providerFull) {
+            anyFull = true;
             continue;
         }
         if (!m_health.routeAdmits(providerId, target.upstreamModel)) {
@@ -125,6 +149,23 @@ RoutePlan::Step RoutePlan::pick()
         step.delayMs = delay;
         return step;
     }
+    if (anyFull && m_attempts < m_settings.maxAttempts) {
+        // Every route that could serve is busy: wait for a slot, within bounds.
+        const qint64 budget = std::min<qint64>(m_settings.maxTotalMs, kMaxCapacityWaitMs);
+        if (now + kCapacityPollMs - m_startedMs <= budget) {
+            Step step;
+            step.waitForCapacity = true;
+            step.delayMs = kCapacityPollMs;
+            return step;
+        }
+        if (!m_lastError) {
+            Step step = fail(ApiError::make(
+                503, QStringLiteral("server_error"), QStringLiteral("routes_busy"),
+                QStringLiteral("Every route for this model is at its max_concurrency; try again shortly"), true));
+            step.retryAfterMs = 1000;
+            return step;
+        }
+    }
     if (m_lastError)
         return fail(*m_lastError);
     if (soonestCooldown) {
@@ -152,6 +193,12 @@ FailureClass RoutePlan::record(const Attempt &finished, const AttemptResult &res
         return FailureClass::Final;
     }
     const FailureClass failure = classifyFailure(result);
+    if (m_metrics) {
+        const QString reason = result.error.code.isEmpty()
+            ? (result.upstreamStatus ? QString::number(result.upstreamStatus) : QStringLiteral("transport"))
+            : result.error.code;
+        m_metrics->upstreamError(providerId, reason);
+    }
     switch (failure) {
     case FailureClass::Final:
         // The provider answered properly; the request was at fault. The route is fine.
@@ -180,6 +227,21 @@ void RoutePlan::finish(const Attempt &finished, const AttemptResult &result)
 }
 
 RoutePlan::Step RoutePlan::next(const Attempt &finished, const AttemptResult &result)
+{
+    Step step = decide(finished, result);
+    if (m_metrics && step.attempt) {
+        // Another call of the same route is a retry; one of another route a failover.
+        const bool sameRoute = step.attempt->target.provider == finished.target.provider
+            && step.attempt->target.upstreamModel == finished.target.upstreamModel;
+        if (sameRoute)
+            m_metrics->retry(finished.target.provider->id);
+        else
+            m_metrics->failover(finished.target.provider->id);
+    }
+    return step;
+}
+
+RoutePlan::Step RoutePlan::decide(const Attempt &finished, const AttemptResult &result)
 {
     // pick() left the running candidate at the front of the queue.
     Candidate running = m_queue.isEmpty() ? Candidate{finished.target, 0, 1} : m_queue.takeFirst();

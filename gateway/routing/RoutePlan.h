@@ -14,6 +14,7 @@
 
 namespace onegate {
 
+class GatewayMetrics;
 class ProviderRuntime;
 
 // One upstream call the router chose: which route, on which provider runtime, with
@@ -58,12 +59,17 @@ public:
         qint64 delayMs = 0;
         std::optional<ApiError> giveUp;  // or answer the client with this
         std::optional<qint64> retryAfterMs;  // for the client's Retry-After, with giveUp
+        // Or: every usable route is at its max_concurrency; call again() after delayMs.
+        bool waitForCapacity = false;
     };
 
     RoutePlan(QList<RouteTarget> ordered, QHash<QString, std::shared_ptr<ProviderRuntime>> providers,
-              HealthBook &health, const RouterSettings &settings, QRandomGenerator &random);
+              HealthBook &health, const RouterSettings &settings, QRandomGenerator &random,
+              GatewayMetrics *metrics = nullptr);
 
     Step first();
+    // After a wait for capacity: looks again.
+    Step again();
     // After a failure before anything reached the client: records it, then says what
     // to try next (or to give up).
     Step next(const Attempt &finished, const AttemptResult &result);
@@ -84,12 +90,14 @@ private:
     Step pick();
     Step fail(const ApiError &error) const;
     FailureClass record(const Attempt &finished, const AttemptResult &result);
+    Step decide(const Attempt &finished, const AttemptResult &result);
 
     QList<Candidate> m_queue;
     QHash<QString, std::shared_ptr<ProviderRuntime>> m_providers;
     HealthBook &m_health;
     RouterSettings m_settings;
     QRandomGenerator &m_random;
+    GatewayMetrics *m_metrics;
     qint64 m_startedMs;
     int m_attempts = 0;
     std::optional<ApiError> m_lastError;

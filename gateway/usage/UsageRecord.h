@@ -23,6 +23,7 @@ struct UsageRecord {
     bool stream = false;
     QString error;
     int attempts = 0;  // upstream calls the router made; provider/upstreamModel is the last
+    bool cacheHit = false;  // answered from the response cache: no provider, no tokens used
 };
 
 } // namespace onegate

@@ -73,7 +73,7 @@ QStringList splitStatements(const QString &script)
 constexpr auto kSelectColumns =
     "time_ms, access_key, requested_model, provider, upstream_model, status, prompt_tokens, "
     "completion_tokens, cached_tokens, reasoning_tokens, latency_ms, first_token_ms, stream, "
-    "error, attempts";
+    "error, attempts, cache_hit";
 
 } // namespace
 
@@ -334,8 +334,8 @@ bool UsageStore::insert(const QList<UsageRecord> &batch, QString *error)
         const bool prepared = m_insert->prepare(
             u"INSERT INTO usage (time_ms, access_key, requested_model, provider, upstream_model, "
             u"status, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, "
-            u"latency_ms, first_token_ms, stream, error, attempts) "
-            u"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+            u"latency_ms, first_token_ms, stream, error, attempts, cache_hit) "
+            u"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
         if (!prepared) {
             setError(error, describe(u"cannot prepare the usage insert"_s, m_insert->lastError()));
             m_insert.reset();
@@ -365,6 +365,7 @@ bool UsageStore::insert(const QList<UsageRecord> &batch, QString *error)
         query.bindValue(13, record.error.isEmpty() ? QVariant(QMetaType::fromType<QString>())
                                                    : QVariant(record.error));
         query.bindValue(14, record.attempts);
+        query.bindValue(15, record.cacheHit ? 1 : 0);
         if (!query.exec()) {
             setError(error, describe(u"cannot insert a usage row"_s, query.lastError()));
             query.finish();
@@ -433,6 +434,7 @@ QList<UsageRecord> UsageStore::recent(int limit) const
         record.stream = query.value(12).toInt() != 0;
         record.error = query.value(13).toString();
         record.attempts = query.value(14).toInt();
+        record.cacheHit = query.value(15).toInt() != 0;
         records.append(record);
     }
     return records;

@@ -12,4 +12,5 @@ qt_add_resources(onegate_gateway "usage_migrations"
     BASE usage/migrations
     FILES
         usage/migrations/0001_usage.sql
-        usage/migrations/0002_attempts.sql)
+        usage/migrations/0002_attempts.sql
+        usage/migrations/0003_cache_hit.sql)

@@ -6,6 +6,7 @@
 
 #include "FakeUpstream.h"
 #include "Gateway.h"
+#include "PrometheusText.h"
 #include "TestHttpClient.h"
 #include "config/ConfigParser.h"
 #include "secrets/MemorySecretStore.h"
@@ -52,21 +53,45 @@ QByteArray configJson(quint16 portA, quint16 portB, const QString &router)
     { "id": "slow-first", "routes": [ { "provider": "slowa", "model": "text", "priority": 0 },
                                       { "provider": "b", "model": "text", "priority": 1 } ] },
     { "id": "dead-first", "routes": [ { "provider": "dead", "model": "text", "priority": 0 },
-                                      { "provider": "b", "model": "text", "priority": 1 } ] }
-  ]%4
+                                      { "provider": "b", "model": "text", "priority": 1 } ] },
+    { "id": "capped", "routes": [ { "provider": "a", "model": "text", "priority": 0, "max_concurrency": 1 },
+                                  { "provider": "b", "model": "text", "priority": 1 } ] },
+    { "id": "solo", "routes": [ { "provider": "a", "model": "text", "max_concurrency": 1 } ] },
+    { "id": "cached", "cache": true, "routes": [ { "provider": "a", "model": "text" } ] }
+  ],
+  "cache": { "ttl_s": 60 }%4
 })")
         .arg(u"http://127.0.0.1:%1/v1"_s.arg(portA), u"http://127.0.0.1:%1/v1"_s.arg(portB),
              u"http://127.0.0.1:9/v1"_s, router)
         .toUtf8();
 }
 
-QByteArray chatBody(const QString &model, bool stream)
+QByteArray chatBody(const QString &model, bool stream, bool includeUsage = false)
 {
     QJsonObject body{{"model"_L1, model},
                      {"messages"_L1, QJsonArray{QJsonObject{{"role"_L1, "user"_L1}, {"content"_L1, "Hi"_L1}}}}};
     if (stream)
         body.insert("stream"_L1, true);
+    if (includeUsage)
+        body.insert("stream_options"_L1, QJsonObject{{"include_usage"_L1, true}});
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+// The text and the finish reason an OpenAI stream adds up to; empty reason when broken.
+QPair<QString, QString> assembled(const QList<QByteArray> &events)
+{
+    QString text, finish;
+    for (const QByteArray &event : events) {
+        if (event == "[DONE]")
+            break;
+        const QJsonObject chunk = QJsonDocument::fromJson(event).object();
+        for (const QJsonValue &choice : chunk.value("choices"_L1).toArray()) {
+            text += choice.toObject().value("delta"_L1).toObject().value("content"_L1).toString();
+            if (choice.toObject().value("finish_reason"_L1).isString())
+                finish = choice.toObject().value("finish_reason"_L1).toString();
+        }
+    }
+    return {text, finish};
 }
 
 QByteArray textAnswer()
@@ -107,9 +132,21 @@ private Q_SLOTS:
     void usageRowRecordsAttemptsAndFinalRoute();
     void modelsListsEachIdOnce();
 
+    void cacheServesARepeatFromMemory();
+    void cacheReplaysAStreamAsABodyAndBack();
+    void cacheEntriesExpire();
+    void cacheNeverKeepsErrorsOrBrokenStreams();
+    void cacheHeaderTurnsItOnAndOff();
+    void metricsCountWhatHappened();
+    void routeHealthEndpoint();
+    void fullRouteIsSkipped();
+    void onlyRouteFullWaitsForItsTurn();
+
 private:
     void start(const QString &router = {});
-    std::unique_ptr<TestHttpClient> chat(const QString &model, bool stream, int timeoutMs = 10000);
+    std::unique_ptr<TestHttpClient> chat(const QString &model, bool stream, int timeoutMs = 10000,
+                                         const RawHeaders &extra = {}, bool includeUsage = false);
+    std::unique_ptr<TestHttpClient> get(const QByteArray &path, bool withKey = true);
     QList<UsageRecord> usageRows(int expected);
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -169,13 +206,25 @@ void RouterE2eTest::cleanup()
     m_dir.reset();
 }
 
-std::unique_ptr<TestHttpClient> RouterE2eTest::chat(const QString &model, bool stream, int timeoutMs)
+std::unique_ptr<TestHttpClient> RouterE2eTest::chat(const QString &model, bool stream, int timeoutMs,
+                                                    const RawHeaders &extra, bool includeUsage)
 {
     auto client = std::make_unique<TestHttpClient>(m_port);
-    client->send("POST"_ba, "/v1/chat/completions"_ba,
-                 {{"Authorization"_ba, "Bearer " + kAccessKey}, {"Content-Type"_ba, "application/json"_ba}},
-                 chatBody(model, stream));
+    RawHeaders headers{{"Authorization"_ba, "Bearer " + kAccessKey}, {"Content-Type"_ba, "application/json"_ba}};
+    headers += extra;
+    client->send("POST"_ba, "/v1/chat/completions"_ba, headers, chatBody(model, stream, includeUsage));
     client->waitForFinished(timeoutMs);
+    return client;
+}
+
+std::unique_ptr<TestHttpClient> RouterE2eTest::get(const QByteArray &path, bool withKey)
+{
+    auto client = std::make_unique<TestHttpClient>(m_port);
+    RawHeaders headers;
+    if (withKey)
+        headers.append({"Authorization"_ba, "Bearer " + kAccessKey});
+    client->send("GET"_ba, path, headers);
+    client->waitForFinished();
     return client;
 }
 
@@ -454,6 +503,216 @@ void RouterE2eTest::modelsListsEachIdOnce()
         ids.append(model.toObject().value("id"_L1).toString());
     QCOMPARE(ids.count(u"text"_s), 1);  // served by a and b: one pool, listed once
     QVERIFY(ids.contains(u"smart"_s));
+}
+
+void RouterE2eTest::cacheServesARepeatFromMemory()
+{
+    start();
+    const auto first = chat(u"cached"_s, false);
+    QCOMPARE(first->status(), 200);
+    QCOMPARE(first->header("x-onegate-cache"), "miss"_ba);
+    QCOMPARE(first->body(), textAnswer());
+    const auto second = chat(u"cached"_s, false);
+    QCOMPARE(second->status(), 200);
+    QCOMPARE(second->header("x-onegate-cache"), "hit"_ba);
+    QCOMPARE(second->body(), textAnswer());
+    QCOMPARE(second->header("x-onegate-attempts"), "0"_ba);
+    QCOMPARE(m_a->requests().size(), 1);
+
+    // A hit costs nothing: its row says so and counts no tokens.
+    const QList<UsageRecord> rows = usageRows(2);
+    QCOMPARE(rows.size(), 2);
+    QVERIFY(rows[0].cacheHit);
+    QCOMPARE(rows[0].promptTokens + rows[0].completionTokens, 0);
+    QVERIFY(rows[0].provider.isEmpty());
+    QCOMPARE(rows[0].attempts, 0);
+    QVERIFY(!rows[1].cacheHit);
+    QVERIFY(rows[1].promptTokens > 0);
+}
+
+void RouterE2eTest::cacheReplaysAStreamAsABodyAndBack()
+{
+    start();
+    // Cached from a non-stream answer, replayed as a well-formed stream (usage on ask).
+    QCOMPARE(chat(u"cached"_s, false)->status(), 200);
+    const auto streamed = chat(u"cached"_s, true, 10000, {}, true);
+    QCOMPARE(streamed->status(), 200);
+    QCOMPARE(streamed->header("x-onegate-cache"), "hit"_ba);
+    QVERIFY(streamed->header("content-type").startsWith("text/event-stream"));
+    const QList<QByteArray> events = streamed->eventData();
+    QCOMPARE(events.last(), "[DONE]"_ba);
+    const QJsonObject recorded = QJsonDocument::fromJson(textAnswer()).object();
+    const QJsonObject message = recorded.value("choices"_L1).toArray().first().toObject().value("message"_L1).toObject();
+    QCOMPARE(assembled(events).first, message.value("content"_L1).toString());
+    QCOMPARE(assembled(events).second, u"stop"_s);
+    const QJsonObject usageChunk = QJsonDocument::fromJson(events[events.size() - 2]).object();
+    QVERIFY2(usageChunk.value("usage"_L1).isObject(), events[events.size() - 2].constData());
+    QCOMPARE(m_a->requests().size(), 1);
+
+    // The reverse, on another question: a streamed answer cached, replayed as a body.
+    m_b->setScript({});
+    auto streamFirst = std::make_unique<TestHttpClient>(m_port);
+    const QByteArray other = chatBody(u"cached"_s, true).replace("Hi", "Hello there");
+    streamFirst->send("POST"_ba, "/v1/chat/completions"_ba,
+                      {{"Authorization"_ba, "Bearer " + kAccessKey}, {"Content-Type"_ba, "application/json"_ba}}, other);
+    QVERIFY(streamFirst->waitForFinished(10000));
+    QCOMPARE(streamFirst->header("x-onegate-cache"), "miss"_ba);
+    const QString streamedText = assembled(streamFirst->eventData()).first;
+    auto bodyAfter = std::make_unique<TestHttpClient>(m_port);
+    bodyAfter->send("POST"_ba, "/v1/chat/completions"_ba,
+                    {{"Authorization"_ba, "Bearer " + kAccessKey}, {"Content-Type"_ba, "application/json"_ba}},
+                    QByteArray(other).replace(",\"stream\":true", ""));
+    QVERIFY(bodyAfter->waitForFinished(10000));
+    QCOMPARE(bodyAfter->status(), 200);
+    QCOMPARE(bodyAfter->header("x-onegate-cache"), "hit"_ba);
+    const QJsonObject completion = bodyAfter->json();
+    QCOMPARE(completion.value("object"_L1).toString(), u"chat.completion"_s);
+    QCOMPARE(completion.value("choices"_L1).toArray().first().toObject().value("message"_L1).toObject()
+                 .value("content"_L1).toString(),
+             streamedText);
+    QCOMPARE(m_a->requests().size(), 2);
+}
+
+void RouterE2eTest::cacheEntriesExpire()
+{
+    start();
+    QCOMPARE(chat(u"cached"_s, false)->header("x-onegate-cache"), "miss"_ba);
+    *m_now += 59'000;
+    QCOMPARE(chat(u"cached"_s, false)->header("x-onegate-cache"), "hit"_ba);
+    *m_now += 1'000;  // ttl_s 60
+    QCOMPARE(chat(u"cached"_s, false)->header("x-onegate-cache"), "miss"_ba);
+    QCOMPARE(m_a->requests().size(), 2);
+}
+
+void RouterE2eTest::cacheNeverKeepsErrorsOrBrokenStreams()
+{
+    start(uR"(, "router": { "max_attempts": 1 })"_s);
+    m_a->setScript({u"error-400"_s, u"truncated"_s, u"midstream-error"_s});
+    QCOMPARE(chat(u"cached"_s, false)->status(), 400);
+    QCOMPARE(chat(u"cached"_s, true)->status(), 200);   // truncated: an error event at the end
+    QCOMPARE(chat(u"cached"_s, true)->status(), 200);   // mid-stream error
+    const auto fresh = chat(u"cached"_s, false);
+    QCOMPARE(fresh->header("x-onegate-cache"), "miss"_ba);
+    QCOMPARE(fresh->body(), textAnswer());
+    QCOMPARE(m_a->requests().size(), 4);
+}
+
+void RouterE2eTest::cacheHeaderTurnsItOnAndOff()
+{
+    start();
+    // Off by default for a model without "cache": true; no header then.
+    QVERIFY(chat(u"smart"_s, false)->header("x-onegate-cache").isEmpty());
+    QCOMPARE(chat(u"smart"_s, false, 10000, {{"x-onegate-cache"_ba, "on"_ba}})->header("x-onegate-cache"), "miss"_ba);
+    QCOMPARE(chat(u"smart"_s, false, 10000, {{"x-onegate-cache"_ba, "ON"_ba}})->header("x-onegate-cache"), "hit"_ba);
+    // Off for one request of a cached model: asks the provider and leaves the cache be.
+    QCOMPARE(chat(u"cached"_s, false)->header("x-onegate-cache"), "miss"_ba);
+    const auto off = chat(u"cached"_s, false, 10000, {{"x-onegate-cache"_ba, "off"_ba}});
+    QVERIFY(off->header("x-onegate-cache").isEmpty());
+    QCOMPARE(chat(u"cached"_s, false)->header("x-onegate-cache"), "hit"_ba);
+    const auto bad = chat(u"smart"_s, false, 10000, {{"x-onegate-cache"_ba, "maybe"_ba}});
+    QCOMPARE(bad->status(), 400);
+    QVERIFY(QString::fromUtf8(bad->body()).contains(u"x-onegate-cache"_s));
+}
+
+void RouterE2eTest::metricsCountWhatHappened()
+{
+    start();
+    QCOMPARE(get("/metrics"_ba, false)->status(), 401);
+    m_a->setScript({u"error-503"_s});
+    QCOMPARE(chat(u"smart"_s, false)->status(), 200);   // a fails, b serves
+    QCOMPARE(chat(u"smart"_s, true)->status(), 200);    // a serves a stream
+    QCOMPARE(chat(u"cached"_s, false)->status(), 200);  // miss
+    QCOMPARE(chat(u"cached"_s, false)->status(), 200);  // hit
+
+    const auto scrape = get("/metrics"_ba);
+    QCOMPARE(scrape->status(), 200);
+    QVERIFY(scrape->header("content-type").startsWith("text/plain"));
+    const PrometheusText text = PrometheusText::parse(scrape->body());
+    QVERIFY2(text.ok(), qPrintable(text.error));
+    auto value = [&](const QString &name, const PromLabels &labels) { return text.value(name, labels).value_or(-1); };
+    QCOMPARE(value(u"onegate_requests_total"_s, {{u"model"_s, u"smart"_s}, {u"provider"_s, u"b"_s}, {u"status"_s, u"200"_s}}), 1.0);
+    QCOMPARE(value(u"onegate_requests_total"_s, {{u"model"_s, u"smart"_s}, {u"provider"_s, u"a"_s}, {u"status"_s, u"200"_s}}), 1.0);
+    QCOMPARE(value(u"onegate_failovers_total"_s, {{u"provider"_s, u"a"_s}}), 1.0);
+    QCOMPARE(value(u"onegate_cache_hits_total"_s, {{u"model"_s, u"cached"_s}}), 1.0);
+    QCOMPARE(value(u"onegate_cache_misses_total"_s, {{u"model"_s, u"cached"_s}}), 1.0);
+    QVERIFY(value(u"onegate_tokens_total"_s, {{u"model"_s, u"smart"_s}, {u"provider"_s, u"b"_s}, {u"kind"_s, u"prompt"_s}}) > 0);
+    QCOMPARE(value(u"onegate_streams_in_flight"_s, {}), 0.0);
+    QCOMPARE(value(u"onegate_open_circuit_breakers"_s, {}), 0.0);
+    const PromFamily *latency = text.family(u"onegate_request_duration_seconds"_s);
+    QVERIFY(latency);
+    QVERIFY2(histogramProblem(*latency).isEmpty(), qPrintable(histogramProblem(*latency)));
+    QVERIFY(text.family(u"onegate_upstream_errors_total"_s));
+}
+
+void RouterE2eTest::routeHealthEndpoint()
+{
+    start(uR"(, "router": { "breaker": { "failures": 1, "cooldown_ms": 30000 } })"_s);
+    QCOMPARE(get("/onegate/routes"_ba, false)->status(), 401);
+    m_a->setScript({u"error-500"_s});
+    QCOMPARE(chat(u"smart"_s, false)->status(), 200);
+    const auto health = get("/onegate/routes"_ba);
+    QCOMPARE(health->status(), 200);
+    QJsonObject routeA, routeB;
+    for (const QJsonValue &route : health->json().value("routes"_L1).toArray()) {
+        if (route.toObject().value("provider"_L1) == "a"_L1)
+            routeA = route.toObject();
+        if (route.toObject().value("provider"_L1) == "b"_L1)
+            routeB = route.toObject();
+    }
+    QCOMPARE(routeA.value("state"_L1).toString(), u"open"_s);
+    QCOMPARE(routeA.value("failures"_L1).toInt(), 1);
+    QVERIFY(routeA.value("cooldown_left_ms"_L1).toInt() > 29000);
+    QVERIFY(routeA.value("last_error"_L1).toString().contains(u"fake"_s) || !routeA.value("last_error"_L1).toString().isEmpty());
+    QVERIFY(routeA.value("success_rate"_L1).toDouble() < 1.0);
+    QCOMPARE(routeB.value("state"_L1).toString(), u"closed"_s);
+    QCOMPARE(routeB.value("successes"_L1).toInt(), 1);
+    QVERIFY(routeB.value("ttfb_ms"_L1).toDouble() >= 0);
+    QVERIFY(health->json().value("cooling_keys"_L1).isArray());
+}
+
+void RouterE2eTest::fullRouteIsSkipped()
+{
+    start();
+    m_a->setScript({u"text@150"_s});  // a slow stream holds a's only slot
+    auto first = std::make_unique<TestHttpClient>(m_port);
+    first->send("POST"_ba, "/v1/chat/completions"_ba,
+                {{"Authorization"_ba, "Bearer " + kAccessKey}, {"Content-Type"_ba, "application/json"_ba}},
+                chatBody(u"capped"_s, true));
+    QVERIFY(first->waitForHead(5000));
+    const auto second = chat(u"capped"_s, false);
+    QCOMPARE(second->status(), 200);
+    QCOMPARE(second->header("x-onegate-provider"), "b/text"_ba);
+    QVERIFY(first->waitForFinished(10000));
+    QCOMPARE(first->header("x-onegate-provider"), "a/text"_ba);
+    // Free again: the next goes to a.
+    QCOMPARE(chat(u"capped"_s, false)->header("x-onegate-provider"), "a/text"_ba);
+}
+
+void RouterE2eTest::onlyRouteFullWaitsForItsTurn()
+{
+    start();
+    m_a->setScript({u"text@100"_s});
+    auto first = std::make_unique<TestHttpClient>(m_port);
+    first->send("POST"_ba, "/v1/chat/completions"_ba,
+                {{"Authorization"_ba, "Bearer " + kAccessKey}, {"Content-Type"_ba, "application/json"_ba}},
+                chatBody(u"solo"_s, true));
+    QVERIFY(first->waitForHead(5000));
+    auto second = std::make_unique<TestHttpClient>(m_port);
+    second->send("POST"_ba, "/v1/chat/completions"_ba,
+                 {{"Authorization"_ba, "Bearer " + kAccessKey}, {"Content-Type"_ba, "application/json"_ba}},
+                 chatBody(u"solo"_s, false));
+    // The second waits until the first stream is done, then is served by the same route.
+    QTest::qWait(300);
+    QVERIFY2(!first->isComplete(), "the first stream takes about a second");
+    QCOMPARE(m_a->requests().size(), 1);
+    QVERIFY(!second->hasHead());
+    QVERIFY(first->waitForFinished(10000));
+    QVERIFY(second->waitForFinished(10000));
+    QCOMPARE(second->status(), 200);
+    QCOMPARE(second->header("x-onegate-provider"), "a/text"_ba);
+    QCOMPARE(m_a->requests().size(), 2);
+    QVERIFY2(second->events().isEmpty(), "a plain answer");
+    QCOMPARE(m_b->requests().size(), 0);
 }
 
 QTEST_GUILESS_MAIN(RouterE2eTest)

@@ -1,6 +1,7 @@
 // The Models page: served models with routes, aliases, enabled flag, context window and
 // prices, edited through a real ConfigEditor on a temporary config file; a refused edit
-// keeps the file as it was; a disabled model disappears from a running GatewayService.
+// keeps the file as it was; a disabled model disappears from a running GatewayService;
+// each route's health, from a given snapshot and from real traffic through the gateway.
 
 #include "FakeUpstream.h"
 #include "GatewayService.h"
@@ -12,6 +13,7 @@
 #include "models/ModelListModel.h"
 #include "models/ModelRoutesModel.h"
 #include "pages/ModelsPage.h"
+#include "routing/HealthBook.h"
 #include "routing/ModelRouter.h"
 #include "secrets/MemorySecretStore.h"
 #include "usage/UsageRecorder.h"
@@ -27,6 +29,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <memory>
 
 using namespace onegate;
@@ -111,6 +114,9 @@ private Q_SLOTS:
     void annotationsOfRemovedModels();
     void routerHonoursEnabled();
     void disabledModelNotServed();
+    void routeHealthColumns_data();
+    void routeHealthColumns();
+    void routeHealthFromTraffic();
     void looksRight();
 
 private:
@@ -679,6 +685,213 @@ void ModelsPageTest::disabledModelNotServed()
     QTRY_COMPARE(applied.size(), 3);
     QCOMPARE(listedModels(), (QStringList{u"text"_s, u"tool"_s}));
     QCOMPARE(call("POST"_ba, "/v1/chat/completions"_ba, chatBody(u"tool"_s))->status(), 200);
+}
+
+void ModelsPageTest::routeHealthColumns_data()
+{
+    QTest::addColumn<bool>("listed"); // whether the snapshot has the route fake/text
+    QTest::addColumn<int>("state");
+    QTest::addColumn<qint64>("cooldownLeftMs");
+    QTest::addColumn<double>("successRate");
+    QTest::addColumn<double>("ttfbMs");
+    QTest::addColumn<QString>("lastError");
+    QTest::addColumn<QString>("health");
+    QTest::addColumn<QString>("healthTip"); // the start of the tooltip
+    QTest::addColumn<int>("percent");       // -1: empty
+    QTest::addColumn<qint64>("ms");         // -1: empty
+    QTest::addColumn<QString>("shownError");
+
+    const int closed = int(BreakerState::Closed);
+    const int open = int(BreakerState::Open);
+    const int halfOpen = int(BreakerState::HalfOpen);
+    QTest::newRow("no traffic yet")
+        << false << closed << qint64(0) << 1.0 << -1.0 << QString() << u"No traffic yet"_s
+        << u"No request has used this route"_s << -1 << qint64(-1) << QString();
+    QTest::newRow("healthy") << true << closed << qint64(0) << 0.8 << 350.4 << QString()
+                             << u"Healthy"_s << u"Requests go to this route as usual"_s << 80
+                             << qint64(350) << QString();
+    QTest::newRow("healthy after an error")
+        << true << closed << qint64(0) << 0.7 << 1234.6 << u"Upstream timed out"_s << u"Healthy"_s
+        << u"Requests go to this route as usual"_s << 70 << qint64(1235) << u"Upstream timed out"_s;
+    QTest::newRow("cooling down") << true << open << qint64(11'001) << 0.343 << -1.0
+                                  << u"The server had an error\nwhile processing your request"_s
+                                  << u"Cooling down (12 s left)"_s
+                                  << u"This route failed 3 time(s) in a row"_s << 34 << qint64(-1)
+                                  << u"The server had an error while processing your request"_s;
+    QTest::newRow("cooling down, under a second left")
+        << true << open << qint64(200) << 0.2 << 800.0 << u"HTTP 503"_s
+        << u"Cooling down (1 s left)"_s << u"This route failed 3 time(s) in a row"_s << 20
+        << qint64(800) << u"HTTP 503"_s;
+    QTest::newRow("probing") << true << halfOpen << qint64(0) << 0.49 << 512.0 << u"HTTP 502"_s
+                             << u"Probing"_s << u"The cooldown is over"_s << 49 << qint64(512)
+                             << u"HTTP 502"_s;
+}
+
+// The health columns for a snapshot built here: a value, as GatewayService::fetchHealth
+// hands it to the page.
+void ModelsPageTest::routeHealthColumns()
+{
+    QFETCH(bool, listed);
+    QFETCH(int, state);
+    QFETCH(qint64, cooldownLeftMs);
+    QFETCH(double, successRate);
+    QFETCH(double, ttfbMs);
+    QFETCH(QString, lastError);
+    QFETCH(QString, health);
+    QFETCH(QString, healthTip);
+    QFETCH(int, percent);
+    QFETCH(qint64, ms);
+    QFETCH(QString, shownError);
+
+    select(u"text"_s); // routes fake/text, backup/text
+    const auto text = [this](int row, RouteColumn column, int role = Qt::DisplayRole) {
+        return m_routes->index(row, int(column)).data(role).toString();
+    };
+    // Before the first snapshot the columns say nothing.
+    for (int row = 0; row < 2; ++row) {
+        for (int column = int(RouteColumn::Health); column < int(RouteColumn::Count); ++column)
+            QVERIFY(text(row, RouteColumn(column)).isEmpty());
+    }
+
+    const qint64 errorAt = QDateTime(QDate(2026, 12, 2), QTime(9, 41)).toMSecsSinceEpoch();
+    HealthSnapshot snapshot;
+    // Another model on the same provider, and another provider's route to a model of
+    // that name: neither is this route.
+    RouteHealth tool;
+    tool.provider = u"fake"_s;
+    tool.model = u"tool"_s;
+    tool.state = BreakerState::Open;
+    tool.successRate = 0.0;
+    tool.consecutiveFailures = 5;
+    tool.cooldownLeftMs = 9000;
+    snapshot.routes.append(tool);
+    if (listed) {
+        RouteHealth route;
+        route.provider = u"fake"_s;
+        route.model = u"text"_s;
+        route.state = BreakerState(state);
+        route.cooldownLeftMs = cooldownLeftMs;
+        route.consecutiveFailures = state == int(BreakerState::Closed) ? 0 : 3;
+        route.successRate = successRate;
+        route.ttfbMs = ttfbMs;
+        route.lastError = lastError;
+        route.lastErrorAtMs = lastError.isEmpty() ? 0 : errorAt;
+        route.successes = 7;
+        route.failures = 3;
+        snapshot.routes.append(route);
+    }
+    snapshot.coolingKeys.append(KeyHealth{u"fake"_s, 0, 4000});
+    QSignalSpy reset(m_routes, &QAbstractItemModel::modelReset);
+    QSignalSpy changed(m_routes, &QAbstractItemModel::dataChanged);
+    m_routes->setHealth(snapshot);
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.first().at(0).toModelIndex().column(), int(RouteColumn::Health));
+
+    const QLocale locale;
+    QCOMPARE(text(0, RouteColumn::Health), health);
+    QVERIFY2(text(0, RouteColumn::Health, Qt::ToolTipRole).startsWith(healthTip),
+             qPrintable(text(0, RouteColumn::Health, Qt::ToolTipRole)));
+    QCOMPARE(text(0, RouteColumn::SuccessRate),
+             percent < 0 ? QString() : locale.toString(percent) + locale.percent());
+    QCOMPARE(text(0, RouteColumn::FirstByte),
+             ms < 0 ? QString() : u"%1 ms"_s.arg(locale.toString(ms)));
+    QCOMPARE(text(0, RouteColumn::LastError), shownError);
+    if (listed) {
+        QCOMPARE(text(0, RouteColumn::SuccessRate, Qt::ToolTipRole),
+                 u"7 succeeded and 3 failed since OneGate started; the rate counts recent "
+                 u"requests most."_s);
+    }
+    if (!lastError.isEmpty()) {
+        QCOMPARE(text(0, RouteColumn::LastError, Qt::ToolTipRole),
+                 u"Failed at %1:\n%2"_s.arg(
+                     locale.toString(QDateTime::fromMSecsSinceEpoch(errorAt), QLocale::ShortFormat),
+                     lastError));
+    }
+    const QVariant colour = m_routes->index(0, int(RouteColumn::Health)).data(Qt::ForegroundRole);
+    QCOMPARE(colour.isValid(), listed && state != int(BreakerState::Closed));
+    // backup/text carried no traffic.
+    QCOMPARE(text(1, RouteColumn::Health), u"No traffic yet"_s);
+    QVERIFY(text(1, RouteColumn::SuccessRate).isEmpty());
+    QVERIFY(text(1, RouteColumn::LastError).isEmpty());
+
+    // The health columns are the router's to fill, not the user's.
+    for (int column = int(RouteColumn::Health); column < int(RouteColumn::Count); ++column) {
+        const QModelIndex index = m_routes->index(0, column);
+        QVERIFY(!m_routes->flags(index).testFlag(Qt::ItemIsEditable));
+        QVERIFY(!m_routes->setData(index, u"Healthy"_s));
+        QVERIFY(!m_routes->headerData(column, Qt::Horizontal).toString().isEmpty());
+        QVERIFY(
+            !m_routes->headerData(column, Qt::Horizontal, Qt::ToolTipRole).toString().isEmpty());
+    }
+    QVERIFY(
+        m_routes->flags(m_routes->index(0, int(RouteColumn::Weight))).testFlag(Qt::ItemIsEditable));
+    QCOMPARE(m_routes->headerData(int(RouteColumn::Health), Qt::Horizontal).toString(),
+             u"Health"_s);
+
+    // Another model: its routes are looked up in the same snapshot.
+    select(u"tool"_s);
+    QCOMPARE(text(0, RouteColumn::Health), u"Cooling down (9 s left)"_s);
+    QCOMPARE(text(0, RouteColumn::SuccessRate), locale.toString(0) + locale.percent());
+
+    // No gateway to ask: empty again.
+    m_routes->clearHealth();
+    QVERIFY(text(0, RouteColumn::Health).isEmpty());
+}
+
+// Real traffic through a running gateway to FakeUpstream makes real health, which the
+// page fetches while it is visible, and only then.
+void ModelsPageTest::routeHealthFromTraffic()
+{
+    auto *timer = m_page->findChild<QTimer *>(u"healthTimer"_s);
+    QVERIFY(timer);
+    select(u"tool"_s);
+    const auto text = [this](int row, RouteColumn column) {
+        return m_routes->index(row, int(column)).data().toString();
+    };
+    // Shown without a running gateway: nothing to say.
+    m_page->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+    QVERIFY(timer->isActive());
+    QVERIFY(text(0, RouteColumn::Health).isEmpty());
+    m_page->hide();
+    QVERIFY(!timer->isActive());
+
+    startGateway();
+    // tool is served by fake only: three 500s in a row (the request's three attempts)
+    // open its breaker. text, pinned to fake, succeeds.
+    m_fake->setScript({u"error-500"_s, u"error-500"_s, u"error-500"_s});
+    QCOMPARE(call("POST"_ba, "/v1/chat/completions"_ba, chatBody(u"tool"_s))->status(), 500);
+    QCOMPARE(call("POST"_ba, "/v1/chat/completions"_ba, chatBody(u"fake/text"_s))->status(), 200);
+    // Hidden, the page does not ask.
+    QTest::qWait(100);
+    QVERIFY(text(0, RouteColumn::Health).isEmpty());
+
+    m_page->show();
+    QVERIFY(timer->isActive());
+    QTRY_VERIFY2(text(0, RouteColumn::Health).startsWith(u"Cooling down ("_s),
+                 qPrintable(text(0, RouteColumn::Health)));
+    const QLocale locale;
+    // 1 -> 0.7 -> 0.49 -> 0.343 with the EWMA's alpha of 0.3.
+    QCOMPARE(text(0, RouteColumn::SuccessRate), locale.toString(34) + locale.percent());
+    QVERIFY(text(0, RouteColumn::FirstByte).isEmpty());
+    QVERIFY(!text(0, RouteColumn::LastError).isEmpty());
+    QVERIFY(m_routes->index(0, int(RouteColumn::LastError))
+                .data(Qt::ToolTipRole)
+                .toString()
+                .startsWith(u"Failed at "_s));
+
+    select(u"text"_s);
+    QCOMPARE(m_routes->index(0, int(RouteColumn::Provider)).data().toString(), u"fake"_s);
+    QCOMPARE(text(0, RouteColumn::Health), u"Healthy"_s);
+    QCOMPARE(text(0, RouteColumn::SuccessRate), locale.toString(100) + locale.percent());
+    QVERIFY2(text(0, RouteColumn::FirstByte).endsWith(u" ms"_s),
+             qPrintable(text(0, RouteColumn::FirstByte)));
+    QVERIFY(text(0, RouteColumn::LastError).isEmpty());
+    QCOMPARE(text(1, RouteColumn::Health), u"No traffic yet"_s);
+
+    m_page->hide();
+    QVERIFY(!timer->isActive());
 }
 
 // Not a check of pixels: renders the page at the window's size so a person can look

@@ -1,7 +1,8 @@
 // The Providers page, offscreen: providers added from templates, edited and removed with
 // a fake keychain (keys go there, never into config.json), keychain failures, Test
 // connection and Fetch models through a running GatewayService against FakeUpstream, and
-// local model servers detected on FakeUpstream ports.
+// local model servers detected on FakeUpstream ports; the Health column for given
+// health snapshots.
 
 #include "FakeUpstream.h"
 #include "GatewayService.h"
@@ -15,6 +16,7 @@
 #include "pages/providers/ProviderDialog.h"
 #include "pages/providers/ProviderDocument.h"
 #include "pages/providers/ProviderTemplates.h"
+#include "routing/HealthBook.h"
 #include "secrets/MemorySecretStore.h"
 
 #include <QAbstractItemModelTester>
@@ -32,6 +34,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolButton>
 #include <list>
 
@@ -85,6 +88,22 @@ void chooseData(QComboBox *combo, const QVariant &data)
     combo->setCurrentIndex(combo->findData(data));
 }
 
+RouteHealth route(const char *provider, const char *model, BreakerState state,
+                  qint64 cooldownLeftMs = 0)
+{
+    RouteHealth health;
+    health.provider = QString::fromLatin1(provider);
+    health.model = QString::fromLatin1(model);
+    health.state = state;
+    health.cooldownLeftMs = cooldownLeftMs;
+    return health;
+}
+
+KeyHealth key(const char *provider, int index, qint64 cooldownLeftMs)
+{
+    return KeyHealth{QString::fromLatin1(provider), index, cooldownLeftMs};
+}
+
 } // namespace
 
 class ProvidersPageTest final : public QObject {
@@ -105,6 +124,9 @@ private Q_SLOTS:
     void keychainWriteFailureSavesNothing();
     void envReferenceNeedsNoKeychain();
     void keyStates();
+    void healthColumn_data();
+    void healthColumn();
+    void healthRefreshedWhileVisible();
     void testConnection();
     void fetchModelsChoosesWhatToServe();
     void detectsLocalServers();
@@ -582,6 +604,156 @@ void ProvidersPageTest::keyStates()
     QCOMPARE(child<QToolButton>(m_page.get(), u"addProviderButton"_s)->text(), u"Add provider"_s);
     QCOMPARE(m_page->model()->headerData(0, Qt::Horizontal).toString(), u"Provider"_s);
     qunsetenv("ONEGATE_TEST_SET_KEY");
+}
+
+// ---- route health ---------------------------------------------------------------------
+
+void ProvidersPageTest::healthColumn_data()
+{
+    QTest::addColumn<QList<RouteHealth>>("routes");
+    QTest::addColumn<QList<KeyHealth>>("keys");
+    QTest::addColumn<QString>("pair");        // the Health column of `pair` (two keys)
+    QTest::addColumn<QStringList>("details"); // lines its tooltip has
+    QTest::addColumn<QString>("solo");        // and of `solo` (one key)
+
+    const auto closed = BreakerState::Closed;
+    const auto open = BreakerState::Open;
+    const auto halfOpen = BreakerState::HalfOpen;
+    QTest::newRow("nothing about it")
+        << QList<RouteHealth>{route("solo", "m3", closed)} << QList<KeyHealth>()
+        << u"No traffic yet"_s
+        << QStringList{u"No request has gone to this provider since OneGate started."_s} << u"OK"_s;
+    QTest::newRow("every route closed")
+        << QList<RouteHealth>{route("pair", "m1", closed), route("pair", "m2", closed)}
+        << QList<KeyHealth>() << u"OK"_s
+        << QStringList{u"Every route that carried traffic works, and no key is cooling down."_s,
+                       u"Routes with traffic: 2, cooling down: 0, being probed: 0"_s}
+        << u"No traffic yet"_s;
+    QTest::newRow("one route open")
+        << QList<RouteHealth>{route("pair", "m1", open, 9500), route("pair", "m2", closed)}
+        << QList<KeyHealth>() << u"Degraded"_s
+        << QStringList{u"Some routes or keys are failing; requests go to the others meanwhile."_s,
+                       u"Routes with traffic: 2, cooling down: 1, being probed: 0"_s,
+                       u"The first route is back in 10 s."_s}
+        << u"No traffic yet"_s;
+    QTest::newRow("the only route probing")
+        << QList<RouteHealth>{route("pair", "m1", halfOpen)} << QList<KeyHealth>() << u"Degraded"_s
+        << QStringList{u"Routes with traffic: 1, cooling down: 0, being probed: 1"_s}
+        << u"No traffic yet"_s;
+    QTest::newRow("every route open")
+        << QList<RouteHealth>{route("pair", "m1", open, 20'000), route("pair", "m2", open, 4200),
+                              route("solo", "m3", closed)}
+        << QList<KeyHealth>() << u"Down"_s
+        << QStringList{u"Every route that carried traffic is cooling down after failures. "
+                       u"OneGate tries again when the cooldown ends."_s,
+                       u"Routes with traffic: 2, cooling down: 2, being probed: 0"_s,
+                       u"The first route is back in 5 s."_s}
+        << u"OK"_s;
+    QTest::newRow("one of two keys cooling")
+        << QList<RouteHealth>() << QList<KeyHealth>{key("pair", 1, 60'000)} << u"Degraded"_s
+        << QStringList{u"Keys cooling down: 1 of 2"_s, u"Key 2: back in 60 s"_s}
+        << u"No traffic yet"_s;
+    QTest::newRow("both keys cooling")
+        << QList<RouteHealth>{route("pair", "m1", closed)}
+        << QList<KeyHealth>{key("pair", 0, 30'000), key("pair", 1, 999)} << u"Down"_s
+        << QStringList{u"The provider rejected every key. OneGate tries them again when their "
+                       u"cooldown ends; check them with Edit."_s,
+                       u"Keys cooling down: 2 of 2"_s, u"Key 1: back in 30 s"_s,
+                       u"Key 2: back in 1 s"_s}
+        << u"No traffic yet"_s;
+    QTest::newRow("a key being tried again")
+        << QList<RouteHealth>() << QList<KeyHealth>{key("pair", 0, 0)} << u"Degraded"_s
+        << QStringList{u"Key 1: being tried again"_s} << u"No traffic yet"_s;
+    QTest::newRow("the only key of another provider cooling")
+        << QList<RouteHealth>() << QList<KeyHealth>{key("solo", 0, 5000)} << u"No traffic yet"_s
+        << QStringList() << u"Down"_s;
+}
+
+// The Health column for snapshots built here: values, as GatewayService::fetchHealth
+// hands them to the page.
+void ProvidersPageTest::healthColumn()
+{
+    QFETCH(QList<RouteHealth>, routes);
+    QFETCH(QList<KeyHealth>, keys);
+    QFETCH(QString, pair);
+    QFETCH(QStringList, details);
+    QFETCH(QString, solo);
+
+    QVERIFY(m_secrets.write(u"provider/a"_s, "sk-test-healthkeyaa-1111"_ba).isEmpty());
+    QVERIFY(m_secrets.write(u"provider/b"_s, "sk-test-healthkeybb-2222"_ba).isEmpty());
+    const auto provider = [](const char *id, const QJsonValue &key, const QStringList &models) {
+        return QJsonObject{{"id"_L1, QString::fromLatin1(id)},
+                           {"kind"_L1, u"openai"_s},
+                           {"base_url"_L1, u"https://%1.example.com/v1"_s.arg(QLatin1String(id))},
+                           {"api_key"_L1, key},
+                           {"models"_L1, QJsonArray::fromStringList(models)}};
+    };
+    startPage(baseConfig(
+        QJsonArray{provider("pair", QJsonArray{u"keychain:provider/a"_s, u"keychain:provider/b"_s},
+                            {u"m1"_s, u"m2"_s}),
+                   provider("solo", u"keychain:provider/a"_s, {u"m3"_s})}));
+    ProviderTableModel *model = m_page->model();
+    const auto cell = [model](const char *id, int role = Qt::DisplayRole) {
+        return model
+            ->index(model->rowOf(QString::fromLatin1(id)), int(ProviderTableModel::Column::Health))
+            .data(role)
+            .toString();
+    };
+    QCOMPARE(model->headerData(int(ProviderTableModel::Column::Health), Qt::Horizontal).toString(),
+             u"Health"_s);
+    // Before the first snapshot the column says nothing.
+    QVERIFY(cell("pair").isEmpty());
+    QVERIFY(cell("pair", Qt::ToolTipRole).isEmpty());
+    QVERIFY(!model->health(u"pair"_s));
+
+    QSignalSpy reset(model, &QAbstractItemModel::modelReset);
+    model->setHealth(HealthSnapshot{routes, keys});
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(cell("pair"), pair);
+    QCOMPARE(cell("solo"), solo);
+    const QStringList tip = cell("pair", Qt::ToolTipRole).split(u'\n');
+    for (const QString &line : details)
+        QVERIFY2(tip.contains(line), qPrintable(tip.join(u" | "_s)));
+    const QVariant colour =
+        model->index(model->rowOf(u"pair"_s), int(ProviderTableModel::Column::Health))
+            .data(Qt::ForegroundRole);
+    QCOMPARE(colour.isValid(), pair == "Down"_L1 || pair == "Degraded"_L1);
+    QVERIFY(model->health(u"pair"_s));
+
+    // No gateway to ask: empty again.
+    model->clearHealth();
+    QVERIFY(cell("pair").isEmpty());
+    QVERIFY(cell("solo").isEmpty());
+}
+
+void ProvidersPageTest::healthRefreshedWhileVisible()
+{
+    startPage(baseConfig(QJsonArray{QJsonObject{{"id"_L1, u"local"_s},
+                                                {"kind"_L1, u"ollama"_s},
+                                                {"base_url"_L1, u"http://127.0.0.1:9"_s},
+                                                {"models"_L1, QJsonArray{u"m"_s}}}}));
+    auto *timer = m_page->findChild<QTimer *>(u"healthTimer"_s);
+    QVERIFY(timer);
+    QVERIFY(!timer->isActive());
+    ProviderTableModel *model = m_page->model();
+    HealthSnapshot snapshot;
+    snapshot.routes.append(route("local", "m", BreakerState::Open, 1000));
+    snapshot.routes.last().lastError = u"connection refused"_s;
+    snapshot.routes.last().lastErrorAtMs = QDateTime::currentMSecsSinceEpoch();
+    model->setHealth(snapshot);
+    const QModelIndex cell = model->index(0, int(ProviderTableModel::Column::Health));
+    QCOMPARE(cell.data().toString(), u"Down"_s);
+    QVERIFY2(cell.data(Qt::ToolTipRole).toString().contains(u"): connection refused"_s),
+             qPrintable(cell.data(Qt::ToolTipRole).toString()));
+
+    // Shown, the page asks at once and then every two seconds; this one has no gateway
+    // to ask, so it has nothing to say.
+    m_page->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+    QVERIFY(timer->isActive());
+    QVERIFY(cell.data().toString().isEmpty());
+    m_page->hide();
+    QVERIFY(!timer->isActive());
 }
 
 // ---- through the gateway --------------------------------------------------------------

@@ -2,9 +2,27 @@
 
 #include "models/ModelListModel.h"
 
+#include <QColor>
+#include <QDateTime>
+#include <QLocale>
 #include <algorithm>
 
 namespace onegate {
+
+namespace {
+
+bool isHealthColumn(ModelRoutesModel::Column column)
+{
+    return column >= ModelRoutesModel::Column::Health && column < ModelRoutesModel::Column::Count;
+}
+
+// Whole seconds, rounded up: a breaker with 200 ms left still says "1 s".
+qint64 secondsLeft(qint64 ms)
+{
+    return (std::max<qint64>(ms, 0) + 999) / 1000;
+}
+
+} // namespace
 
 ModelRoutesModel::ModelRoutesModel(ModelListModel *models, QObject *parent)
     : QAbstractTableModel(parent)
@@ -40,6 +58,31 @@ void ModelRoutesModel::refresh()
     m_routes = next;
     if (!m_routes.isEmpty())
         Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
+}
+
+void ModelRoutesModel::setHealth(const HealthSnapshot &snapshot)
+{
+    QHash<RouteKey, RouteHealth> health;
+    for (const RouteHealth &route : snapshot.routes)
+        health.insert({route.provider, route.model}, route);
+    m_health = std::move(health);
+    healthChanged();
+}
+
+void ModelRoutesModel::clearHealth()
+{
+    if (!m_health)
+        return;
+    m_health.reset();
+    healthChanged();
+}
+
+void ModelRoutesModel::healthChanged()
+{
+    if (m_routes.isEmpty())
+        return;
+    Q_EMIT dataChanged(index(0, int(Column::Health)),
+                       index(rowCount() - 1, int(Column::Count) - 1));
 }
 
 void ModelRoutesModel::addRoute()
@@ -101,6 +144,8 @@ QVariant ModelRoutesModel::data(const QModelIndex &index, int role) const
         return {};
     const Route &route = m_routes.at(index.row());
     const auto column = Column(index.column());
+    if (isHealthColumn(column))
+        return healthData(route, column, role);
     if (role == Qt::DisplayRole || role == Qt::EditRole) {
         switch (column) {
         case Column::Provider:
@@ -111,7 +156,7 @@ QVariant ModelRoutesModel::data(const QModelIndex &index, int role) const
             return route.priority;
         case Column::Weight:
             return route.weight;
-        case Column::Count:
+        default:
             break;
         }
     } else if (role == ChoicesRole && m_models) {
@@ -123,6 +168,99 @@ QVariant ModelRoutesModel::data(const QModelIndex &index, int role) const
                (column == Column::Priority || column == Column::Weight)) {
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     }
+    return {};
+}
+
+QVariant ModelRoutesModel::healthData(const Route &route, Column column, int role) const
+{
+    if (!m_health)
+        return {};
+    const auto it = m_health->constFind({route.provider, route.model});
+    const RouteHealth *health = it == m_health->cend() ? nullptr : &*it;
+    const QLocale locale;
+    if (role == Qt::DisplayRole) {
+        if (column == Column::Health && !health)
+            return tr("No traffic yet");
+        if (!health)
+            return {};
+        switch (column) {
+        case Column::Health:
+            switch (health->state) {
+            case BreakerState::Closed:
+                return tr("Healthy");
+            case BreakerState::Open:
+                return tr("Cooling down (%1 s left)")
+                    .arg(locale.toString(secondsLeft(health->cooldownLeftMs)));
+            case BreakerState::HalfOpen:
+                return tr("Probing");
+            }
+            return {};
+        case Column::SuccessRate:
+            return QString(locale.toString(qRound(health->successRate * 100)) + locale.percent());
+        case Column::FirstByte:
+            if (health->ttfbMs < 0)
+                return {};
+            return tr("%1 ms").arg(locale.toString(qRound64(health->ttfbMs)));
+        case Column::LastError:
+            return health->lastError.simplified();
+        default:
+            return {};
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        if (column == Column::Health && !health)
+            return tr("No request has used this route since OneGate started.");
+        if (!health)
+            return {};
+        switch (column) {
+        case Column::Health:
+            switch (health->state) {
+            case BreakerState::Closed:
+                return tr("Requests go to this route as usual.");
+            case BreakerState::Open:
+                return tr("This route failed %n time(s) in a row. OneGate sends it no requests "
+                          "for %1 more seconds, then tries it again with a single request.",
+                          nullptr, health->consecutiveFailures)
+                    .arg(locale.toString(secondsLeft(health->cooldownLeftMs)));
+            case BreakerState::HalfOpen:
+                return tr("The cooldown is over: OneGate lets one request through to see "
+                          "whether this route works again.");
+            }
+            return {};
+        case Column::SuccessRate:
+            return tr("%1 succeeded and %2 failed since OneGate started; the rate counts "
+                      "recent requests most.")
+                .arg(locale.toString(health->successes), locale.toString(health->failures));
+        case Column::FirstByte:
+            if (health->ttfbMs < 0)
+                return tr("No request has succeeded on this route yet.");
+            return tr("How long the provider took to start answering, averaged over recent "
+                      "requests.");
+        case Column::LastError:
+            if (health->lastError.isEmpty())
+                return {};
+            if (health->lastErrorAtMs <= 0)
+                return health->lastError;
+            return tr("Failed at %1:\n%2")
+                .arg(locale.toString(QDateTime::fromMSecsSinceEpoch(health->lastErrorAtMs),
+                                     QLocale::ShortFormat),
+                     health->lastError);
+        default:
+            return {};
+        }
+    }
+    if (role == Qt::ForegroundRole && column == Column::Health && health) {
+        // Colours that read on light and dark themes: red while the route is shut,
+        // amber while it is being probed.
+        if (health->state == BreakerState::Open)
+            return QColor(0xc0, 0x39, 0x2b);
+        if (health->state == BreakerState::HalfOpen)
+            return QColor(0xb9, 0x77, 0x0e);
+        return {};
+    }
+    if (role == Qt::TextAlignmentRole &&
+        (column == Column::SuccessRate || column == Column::FirstByte))
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     return {};
 }
 
@@ -148,7 +286,7 @@ bool ModelRoutesModel::setData(const QModelIndex &index, const QVariant &value, 
     case Column::Weight:
         route.weight = value.toInt(&ok);
         break;
-    case Column::Count:
+    default:
         return false;
     }
     if (!ok)
@@ -163,7 +301,8 @@ Qt::ItemFlags ModelRoutesModel::flags(const QModelIndex &index) const
 {
     if (!index.isValid())
         return Qt::NoItemFlags;
-    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsEditable | Qt::ItemNeverHasChildren;
+    const Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
+    return isHealthColumn(Column(index.column())) ? flags : flags | Qt::ItemIsEditable;
 }
 
 QVariant ModelRoutesModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -181,6 +320,14 @@ QVariant ModelRoutesModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Priority");
         case Column::Weight:
             return tr("Weight");
+        case Column::Health:
+            return tr("Health");
+        case Column::SuccessRate:
+            return tr("Success rate");
+        case Column::FirstByte:
+            return tr("First byte");
+        case Column::LastError:
+            return tr("Last error");
         case Column::Count:
             break;
         }
@@ -195,6 +342,18 @@ QVariant ModelRoutesModel::headerData(int section, Qt::Orientation orientation, 
         case Column::Weight:
             return tr("Routes with the same priority share requests in proportion to their "
                       "weight.");
+        case Column::Health:
+            return tr("What OneGate has seen of this route since it started: healthy, cooling "
+                      "down after failures in a row (no requests go to it), or probing whether "
+                      "it works again.");
+        case Column::SuccessRate:
+            return tr("The share of requests on this route that succeeded; recent requests "
+                      "count most.");
+        case Column::FirstByte:
+            return tr("Time to first byte: how long the provider takes to start answering, "
+                      "averaged over recent requests.");
+        case Column::LastError:
+            return tr("The last error of this route. Point at it to see when it happened.");
         case Column::Count:
             break;
         }

@@ -6,6 +6,7 @@
 
 #include <QColor>
 #include <QLocale>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -20,6 +21,24 @@ bool hasMissingKey(const ProviderSettings &provider)
             return true;
     }
     return false;
+}
+
+// Whole seconds, rounded up: a cooldown with 200 ms left still says "1 s".
+qint64 secondsLeft(qint64 ms)
+{
+    return (std::max<qint64>(ms, 0) + 999) / 1000;
+}
+
+// Reds and ambers that read on light and dark themes, for what needs the user's
+// attention.
+QColor attentionRed()
+{
+    return QColor(0xc0, 0x39, 0x2b);
+}
+
+QColor warningAmber()
+{
+    return QColor(0xb9, 0x77, 0x0e);
 }
 
 } // namespace
@@ -58,6 +77,8 @@ QVariant ProviderTableModel::data(const QModelIndex &index, int role) const
                       int(settings->apiKeys.size()))
                 .arg(describeKeys(*settings));
         }
+        if (column == Column::Health)
+            return m_health ? explainHealth(summarize(*settings)) : QString();
         if (column == Column::LastTest) {
             const ProviderTestResult result = testResult(settings->id);
             if (result.at.isValid()) {
@@ -67,11 +88,17 @@ QVariant ProviderTableModel::data(const QModelIndex &index, int role) const
         }
         return text(*settings, column);
     case Qt::ForegroundRole:
-        // A red that reads on light and dark themes, for what needs the user's attention.
         if ((column == Column::Key && hasMissingKey(*settings)) ||
             (column == Column::LastTest &&
              testResult(settings->id).state == ProviderTestResult::State::Failed))
-            return QColor(0xc0, 0x39, 0x2b);
+            return attentionRed();
+        if (column == Column::Health && m_health) {
+            const Health state = summarize(*settings).state;
+            if (state == Health::Down)
+                return attentionRed();
+            if (state == Health::Degraded)
+                return warningAmber();
+        }
         return {};
     case Qt::UserRole:
         return settings->id;
@@ -88,6 +115,8 @@ QVariant ProviderTableModel::headerData(int section, Qt::Orientation orientation
     switch (Column(section)) {
     case Column::Id:
         return tr("Provider");
+    case Column::Health:
+        return tr("Health");
     case Column::Kind:
         return tr("Kind");
     case Column::BaseUrl:
@@ -109,6 +138,8 @@ QString ProviderTableModel::text(const ProviderSettings &provider, Column column
     switch (column) {
     case Column::Id:
         return provider.id;
+    case Column::Health:
+        return m_health ? describeHealth(summarize(provider).state) : QString();
     case Column::Kind:
         return providerKindDisplayName(provider.kind);
     case Column::BaseUrl:
@@ -154,6 +185,150 @@ void ProviderTableModel::setTestResult(const QString &providerId, const Provider
 ProviderTestResult ProviderTableModel::testResult(const QString &providerId) const
 {
     return m_tests.value(providerId);
+}
+
+void ProviderTableModel::setHealth(const HealthSnapshot &snapshot)
+{
+    m_health = snapshot;
+    healthChanged();
+}
+
+void ProviderTableModel::clearHealth()
+{
+    if (!m_health)
+        return;
+    m_health.reset();
+    healthChanged();
+}
+
+void ProviderTableModel::healthChanged()
+{
+    if (rowCount() > 0) {
+        Q_EMIT dataChanged(index(0, int(Column::Health)),
+                           index(rowCount() - 1, int(Column::Health)));
+    }
+}
+
+std::optional<ProviderTableModel::Health>
+ProviderTableModel::health(const QString &providerId) const
+{
+    const ProviderSettings *settings = provider(rowOf(providerId));
+    if (!settings || !m_health)
+        return std::nullopt;
+    return summarize(*settings).state;
+}
+
+ProviderTableModel::HealthSummary
+ProviderTableModel::summarize(const ProviderSettings &provider) const
+{
+    HealthSummary summary;
+    summary.keys = int(provider.apiKeys.size());
+    if (!m_health)
+        return summary;
+    for (const RouteHealth &route : m_health->routes) {
+        if (route.provider != provider.id)
+            continue;
+        ++summary.routes;
+        if (route.state == BreakerState::Open) {
+            summary.soonestBackMs = summary.open++ == 0
+                                        ? route.cooldownLeftMs
+                                        : std::min(summary.soonestBackMs, route.cooldownLeftMs);
+        } else if (route.state == BreakerState::HalfOpen) {
+            ++summary.halfOpen;
+        }
+        if (!route.lastError.isEmpty() && route.lastErrorAtMs >= summary.lastErrorAtMs) {
+            summary.lastError = route.lastError;
+            summary.lastErrorAtMs = route.lastErrorAtMs;
+        }
+    }
+    for (const KeyHealth &key : m_health->coolingKeys) {
+        if (key.provider == provider.id)
+            summary.coolingKeys.append(key);
+    }
+    const auto cooling = int(summary.coolingKeys.size());
+    if (summary.routes == 0 && cooling == 0)
+        summary.state = Health::NoTraffic;
+    else if ((summary.keys > 0 && cooling >= summary.keys) ||
+             (summary.routes > 0 && summary.open == summary.routes))
+        summary.state = Health::Down;
+    else if (summary.open > 0 || summary.halfOpen > 0 || cooling > 0)
+        summary.state = Health::Degraded;
+    else
+        summary.state = Health::Ok;
+    return summary;
+}
+
+QString ProviderTableModel::describeHealth(Health state)
+{
+    switch (state) {
+    case Health::NoTraffic:
+        return tr("No traffic yet");
+    case Health::Ok:
+        return tr("OK");
+    case Health::Degraded:
+        return tr("Degraded");
+    case Health::Down:
+        return tr("Down");
+    }
+    return {};
+}
+
+QString ProviderTableModel::explainHealth(const HealthSummary &summary)
+{
+    const QLocale locale;
+    const auto cooling = int(summary.coolingKeys.size());
+    QStringList lines;
+    switch (summary.state) {
+    case Health::NoTraffic:
+        lines.append(tr("No request has gone to this provider since OneGate started."));
+        break;
+    case Health::Ok:
+        lines.append(tr("Every route that carried traffic works, and no key is cooling down."));
+        break;
+    case Health::Degraded:
+        lines.append(tr("Some routes or keys are failing; requests go to the others meanwhile."));
+        break;
+    case Health::Down:
+        if (summary.keys > 0 && cooling >= summary.keys) {
+            lines.append(tr("The provider rejected every key. OneGate tries them again when "
+                            "their cooldown ends; check them with Edit."));
+        } else {
+            lines.append(tr("Every route that carried traffic is cooling down after failures. "
+                            "OneGate tries again when the cooldown ends."));
+        }
+        break;
+    }
+    if (summary.routes > 0) {
+        lines.append(tr("Routes with traffic: %1, cooling down: %2, being probed: %3")
+                         .arg(locale.toString(summary.routes), locale.toString(summary.open),
+                              locale.toString(summary.halfOpen)));
+    }
+    if (summary.open > 0) {
+        lines.append(tr("The first route is back in %1 s.")
+                         .arg(locale.toString(secondsLeft(summary.soonestBackMs))));
+    }
+    if (cooling > 0) {
+        lines.append(tr("Keys cooling down: %1 of %2")
+                         .arg(locale.toString(cooling), locale.toString(summary.keys)));
+        for (const KeyHealth &key : summary.coolingKeys) {
+            // Numbered from 1, in the order of the provider's keys.
+            const QString number = locale.toString(key.index + 1);
+            lines.append(key.cooldownLeftMs > 0
+                             ? tr("Key %1: back in %2 s")
+                                   .arg(number, locale.toString(secondsLeft(key.cooldownLeftMs)))
+                             : tr("Key %1: being tried again").arg(number));
+        }
+    }
+    if (!summary.lastError.isEmpty()) {
+        const QString at =
+            summary.lastErrorAtMs > 0
+                ? locale.toString(QDateTime::fromMSecsSinceEpoch(summary.lastErrorAtMs),
+                                  QLocale::ShortFormat)
+                : QString();
+        lines.append(at.isEmpty() ? tr("Last error: %1").arg(summary.lastError)
+                                  : tr("Last error (%1): %2").arg(at, summary.lastError));
+    }
+    return lines.join(u'\n');
 }
 
 int ProviderTableModel::rowOf(const QString &providerId) const

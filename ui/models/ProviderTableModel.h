@@ -1,11 +1,13 @@
 #pragma once
 
 #include "config/Config.h"
+#include "routing/HealthBook.h"
 
 #include <QAbstractTableModel>
 #include <QDateTime>
 #include <QHash>
 #include <memory>
+#include <optional>
 
 namespace onegate {
 
@@ -20,12 +22,19 @@ struct ProviderTestResult {
 };
 
 // The configured providers, one row each, from the parsed config snapshot (so the key
-// column can say whether each key actually resolved) plus the session's test results.
+// column can say whether each key actually resolved) plus the session's test results
+// and, in the Health column, what the router has seen of each provider (setHealth()):
+//   OK              every route of it in the snapshot is closed and no key is cooling down
+//   Degraded        some route is open or half-open, or some (not all) keys are cooling
+//   Down            every route of it in the snapshot is open, or every key is cooling
+//   No traffic yet  the snapshot says nothing about it
+// Empty before the first snapshot and after clearHealth().
 class ProviderTableModel final : public QAbstractTableModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProviderTableModel)
 public:
-    enum class Column { Id, Kind, BaseUrl, Models, Key, LastTest, Count };
+    enum class Column { Id, Health, Kind, BaseUrl, Models, Key, LastTest, Count };
+    enum class Health { NoTraffic, Ok, Degraded, Down };
 
     explicit ProviderTableModel(QObject *parent = nullptr);
 
@@ -40,6 +49,14 @@ public:
     void setConfig(std::shared_ptr<const Config> config);
     void setTestResult(const QString &providerId, const ProviderTestResult &result);
     ProviderTestResult testResult(const QString &providerId) const;
+
+    // What the router knows now (GatewayService::fetchHealth). Only the Health column
+    // changes.
+    void setHealth(const HealthSnapshot &snapshot);
+    // No gateway to ask: the Health column goes empty.
+    void clearHealth();
+    // Nothing before the first snapshot.
+    std::optional<Health> health(const QString &providerId) const;
 
     // -1 when no row has that id.
     int rowOf(const QString &providerId) const;
@@ -56,10 +73,27 @@ public:
     void retranslate();
 
 private:
+    // One provider's share of the snapshot.
+    struct HealthSummary {
+        Health state = Health::NoTraffic;
+        int routes = 0;           // routes of it that carried traffic
+        int open = 0;             // of them cooling down
+        int halfOpen = 0;         // of them being probed
+        qint64 soonestBackMs = 0; // the open route whose cooldown ends first
+        int keys = 0;             // configured
+        QList<KeyHealth> coolingKeys;
+        QString lastError;
+        qint64 lastErrorAtMs = 0;
+    };
+    HealthSummary summarize(const ProviderSettings &provider) const;
+    static QString describeHealth(Health state);
+    static QString explainHealth(const HealthSummary &summary);
     QString text(const ProviderSettings &provider, Column column) const;
+    void healthChanged();
 
     std::shared_ptr<const Config> m_config;
     QHash<QString, ProviderTestResult> m_tests;
+    std::optional<HealthSnapshot> m_health;
 };
 
 } // namespace onegate

@@ -2,6 +2,7 @@
 
 #include "common/PageHeading.h"
 
+#include "GatewayService.h"
 #include "UserPrompts.h"
 #include "config/ConfigEditor.h"
 #include "models/ModelListModel.h"
@@ -18,6 +19,7 @@
 #include <QPushButton>
 #include <QStyledItemDelegate>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -27,6 +29,8 @@ namespace onegate {
 namespace {
 
 const auto kModelsKey = "models"_L1;
+// Often enough that a cooldown visibly counts down; a snapshot is a few hundred bytes.
+constexpr int kHealthRefreshMs = 2000;
 
 // Offers the configured providers, and each provider's models, as choices for a route;
 // a model name the provider does not list can still be typed (pinning any upstream
@@ -78,6 +82,7 @@ ModelsPage::ModelsPage(const UiServices &services, QWidget *parent)
     , m_services(services)
     , m_models(new ModelListModel(this))
     , m_routes(new ModelRoutesModel(m_models, this))
+    , m_healthTimer(new QTimer(this))
     , m_heading(createPageHeading(this))
     , m_intro(new QLabel(this))
     , m_empty(new QLabel(this))
@@ -110,6 +115,7 @@ ModelsPage::ModelsPage(const UiServices &services, QWidget *parent)
     m_aliasEdit->setObjectName(u"aliasEdit"_s);
     m_addAlias->setObjectName(u"addAliasButton"_s);
     m_removeAlias->setObjectName(u"removeAliasButton"_s);
+    m_healthTimer->setObjectName(u"healthTimer"_s);
 
     m_intro->setWordWrap(true);
     m_empty->setWordWrap(true);
@@ -137,8 +143,10 @@ ModelsPage::ModelsPage(const UiServices &services, QWidget *parent)
     m_routesView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_routesView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_routesView->verticalHeader()->hide();
+    // A long error is elided in its cell; its tooltip holds it whole.
+    m_routesView->setWordWrap(false);
     m_routesView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_routesView->horizontalHeader()->setSectionResizeMode(int(ModelRoutesModel::Column::Model),
+    m_routesView->horizontalHeader()->setSectionResizeMode(int(ModelRoutesModel::Column::LastError),
                                                            QHeaderView::Stretch);
     m_routesView->horizontalHeader()->setHighlightSections(false);
 
@@ -198,6 +206,8 @@ ModelsPage::ModelsPage(const UiServices &services, QWidget *parent)
     connect(m_aliasEdit, &QLineEdit::textChanged, this, &ModelsPage::updateDetails);
     connect(m_removeAlias, &QPushButton::clicked, this, &ModelsPage::removeAlias);
     connect(m_services.config, &ConfigEditor::changed, this, &ModelsPage::reload);
+    m_healthTimer->setInterval(kHealthRefreshMs);
+    connect(m_healthTimer, &QTimer::timeout, this, &ModelsPage::refreshHealth);
 
     retranslate();
     reload();
@@ -215,6 +225,29 @@ void ModelsPage::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange)
         retranslate();
     Page::changeEvent(event);
+}
+
+void ModelsPage::showEvent(QShowEvent *event)
+{
+    Page::showEvent(event);
+    refreshHealth();
+    m_healthTimer->start();
+}
+
+void ModelsPage::hideEvent(QHideEvent *event)
+{
+    m_healthTimer->stop();
+    Page::hideEvent(event);
+}
+
+void ModelsPage::refreshHealth()
+{
+    if (!m_services.gateway || !m_services.gateway->isRunning()) {
+        m_routes->clearHealth();
+        return;
+    }
+    m_services.gateway->fetchHealth(
+        this, [this](const HealthSnapshot &snapshot) { m_routes->setHealth(snapshot); });
 }
 
 void ModelsPage::retranslate()

@@ -8,6 +8,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTableView;
+class QTimer;
 
 namespace onegate {
 
@@ -20,6 +21,9 @@ class ModelRoutesModel;
 // through ConfigEditor::apply(). An edit the parser refuses is explained with its own
 // message and stays on screen as typed until it is corrected or reverted; meanwhile
 // changes made elsewhere (another page, the file) still show up.
+//
+// While the page is visible it asks the gateway for route health every two seconds
+// (GatewayService::fetchHealth, never blocking) and shows it beside each route.
 class ModelsPage final : public Page {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ModelsPage)
@@ -31,6 +35,8 @@ public:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
 
 private:
     void retranslate();
@@ -41,6 +47,7 @@ private:
     void updateDetails();
     void addAlias();
     void removeAlias();
+    void refreshHealth();
 
     UiServices m_services;
     ModelListModel *m_models;
@@ -48,6 +55,7 @@ private:
     // The parser refused the shown edit: the table holds the user's input, not the file.
     bool m_unsaved = false;
     QString m_selectedId;
+    QTimer *m_healthTimer;
 
     QLabel *m_heading;
     QLabel *m_intro;

@@ -24,6 +24,7 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -35,6 +36,9 @@ namespace onegate {
 namespace {
 
 using Column = ProviderTableModel::Column;
+
+// Often enough that a cooldown visibly counts down; a snapshot is a few hundred bytes.
+constexpr int kHealthRefreshMs = 2000;
 
 QString hostPort(const LocalServer &server)
 {
@@ -54,6 +58,7 @@ ProvidersPage::ProvidersPage(const UiServices &services, QWidget *parent)
     , m_services(services)
     , m_model(new ProviderTableModel(this))
     , m_probe(new LocalServerProbe(this))
+    , m_healthTimer(new QTimer(this))
     , m_heading(createPageHeading(this))
     , m_intro(new QLabel)
     , m_add(new QToolButton)
@@ -80,6 +85,7 @@ ProvidersPage::ProvidersPage(const UiServices &services, QWidget *parent)
     m_localBox->setObjectName(u"localServersBox"_s);
     m_localStatus->setObjectName(u"localServersStatus"_s);
     m_detect->setObjectName(u"detectLocalServersButton"_s);
+    m_healthTimer->setObjectName(u"healthTimer"_s);
 
     // The menu, in the templates' order, with a section between cloud and local ones.
     auto place = ProviderTemplate::Place::Cloud;
@@ -113,11 +119,12 @@ ProvidersPage::ProvidersPage(const UiServices &services, QWidget *parent)
     header->setSectionResizeMode(int(Column::Models), QHeaderView::Stretch);
     // Sized for the window's 1040x680: the models column takes what is left. Long texts
     // are elided; their tooltips hold them whole.
-    header->resizeSection(int(Column::Id), 90);
-    header->resizeSection(int(Column::Kind), 125);
-    header->resizeSection(int(Column::BaseUrl), 205);
-    header->resizeSection(int(Column::Key), 120);
-    header->resizeSection(int(Column::LastTest), 130);
+    header->resizeSection(int(Column::Id), 85);
+    header->resizeSection(int(Column::Health), 100);
+    header->resizeSection(int(Column::Kind), 120);
+    header->resizeSection(int(Column::BaseUrl), 170);
+    header->resizeSection(int(Column::Key), 115);
+    header->resizeSection(int(Column::LastTest), 110);
 
     m_intro->setWordWrap(true);
     m_status->setWordWrap(true);
@@ -169,6 +176,8 @@ ProvidersPage::ProvidersPage(const UiServices &services, QWidget *parent)
         updateButtons();
     });
     connect(m_probe, &LocalServerProbe::finished, this, &ProvidersPage::updateOffers);
+    m_healthTimer->setInterval(kHealthRefreshMs);
+    connect(m_healthTimer, &QTimer::timeout, this, &ProvidersPage::refreshHealth);
     if (m_services.config) {
         connect(m_services.config, &ConfigEditor::changed, this, &ProvidersPage::onConfigChanged);
         m_model->setConfig(m_services.config->config());
@@ -513,6 +522,26 @@ void ProvidersPage::showEvent(QShowEvent *event)
     Page::showEvent(event);
     if (!m_probed)
         detectLocalServers();
+    refreshHealth();
+    m_healthTimer->start();
+}
+
+void ProvidersPage::hideEvent(QHideEvent *event)
+{
+    m_healthTimer->stop();
+    Page::hideEvent(event);
+}
+
+// ---- route health ---------------------------------------------------------------------
+
+void ProvidersPage::refreshHealth()
+{
+    if (!m_services.gateway || !m_services.gateway->isRunning()) {
+        m_model->clearHealth();
+        return;
+    }
+    m_services.gateway->fetchHealth(
+        this, [this](const HealthSnapshot &snapshot) { m_model->setHealth(snapshot); });
 }
 
 void ProvidersPage::detectLocalServers()

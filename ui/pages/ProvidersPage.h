@@ -13,6 +13,7 @@ class QLabel;
 class QMenu;
 class QPushButton;
 class QTableView;
+class QTimer;
 class QToolButton;
 class QVBoxLayout;
 
@@ -29,7 +30,9 @@ struct ProviderTemplate;
 // state and last test; adding from templates, editing and removing (keys go to and are
 // removed from the keychain, never into config.json); "Test connection" and "Fetch
 // models" through the running gateway; and model servers already running on this
-// computer, offered with one click.
+// computer, offered with one click. While the page is visible it asks the gateway for
+// route health every two seconds (GatewayService::fetchHealth, never blocking) and sums
+// it up per provider in the Health column.
 //
 // Every change is validated by the config parser before the keychain is touched, then
 // applied through ConfigEditor; the table follows ConfigEditor::changed.
@@ -73,12 +76,14 @@ Q_SIGNALS:
 protected:
     void changeEvent(QEvent *event) override;
     void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
 
 private:
     void retranslate();
     void onConfigChanged();
     void updateButtons();
     void updateOffers();
+    void refreshHealth();
     QString selectedId() const;
 
     ProviderDialog *showAddDialog(const ProviderTemplate &providerTemplate,
@@ -102,6 +107,7 @@ private:
     bool m_probed = false;
     QPointer<ProviderDialog> m_providerDialog;
     QPointer<ModelPickerDialog> m_modelPicker;
+    QTimer *m_healthTimer;
 
     QLabel *m_heading;
     QLabel *m_intro;

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "core/ApiError.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+#include <variant>
+
+namespace onegate {
+
+// A chat request as the router and the relay need it, whatever dialect it came in.
+struct ChatEnvelope {
+    QJsonObject body;  // OpenAI Chat body: passed through to same-dialect providers
+    QString model;     // as the client asked for it
+    bool stream = false;
+    bool includeUsage = false;  // the client asked for the usage chunk
+};
+
+// The OpenAI Chat Completions dialect at the front door: what a valid request body is
+// (errors name the field, in OpenAI's shape) and how errors are rendered back. The body
+// stays the client's own: providers that speak this dialect get it untouched but for the
+// model name; translating adapters decode it into the canonical model themselves.
+class OpenAiChatDialect final {
+public:
+    static std::variant<ChatEnvelope, ApiError> decode(const QByteArray &body);
+    static QByteArray errorBody(const ApiError &error);
+};
+
+} // namespace onegate

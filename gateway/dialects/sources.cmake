@@ -1,0 +1,2 @@
+target_sources(onegate_gateway PRIVATE
+    dialects/OpenAiChatDialect.h dialects/OpenAiChatDialect.cpp)

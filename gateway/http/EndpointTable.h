@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/ApiError.h"
+
+#include <QByteArray>
+#include <QHttpServerRequest>
+#include <QString>
+#include <variant>
+
+namespace onegate {
+
+// Every path OneGate answers, in one table (EndpointTable.cpp): which endpoint a request
+// is for, or the 404/405 it gets. A new dialect adds its rows there.
+enum class Endpoint {
+    Health,           // GET/HEAD /health and /: no key needed
+    Models,           // GET /v1/models
+    Model,            // GET /v1/models/{id}; ids may contain '/'
+    ChatCompletions,  // POST /v1/chat/completions (OpenAI Chat dialect)
+    Metrics,          // GET /metrics (Prometheus text)
+    RouteHealth,      // GET /onegate/routes (the router's health, JSON)
+};
+
+struct EndpointMatch {
+    Endpoint endpoint = Endpoint::Health;
+    QString argument;   // the model id of Endpoint::Model, percent-decoded
+    bool needsAuth = true;
+};
+
+struct EndpointRefusal {
+    ApiError error;      // 404 unknown path, 405 wrong method
+    QByteArray allowed;  // the Allow header of a 405
+};
+
+// API paths work with and without the /v1 prefix (clients are configured either way).
+std::variant<EndpointMatch, EndpointRefusal> matchEndpoint(const QString &rawPath,
+                                                           QHttpServerRequest::Method method);
+
+} // namespace onegate
