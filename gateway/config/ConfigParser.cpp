@@ -864,7 +864,7 @@ bool Parser::parseModelRoutes(const QJsonObject &entry, const QString &path,
         }
         return fail(routesPath,
                     u"required unless a provider lists \"%1\" in its models (an entry without "
-                    u"routes only sets enabled, context_window or prices of that model)"_s.arg(
+                    u"routes only sets enabled, context_window, prices or cache of that model)"_s.arg(
                         model.id));
     }
     const auto routes = list<Route>(value, routesPath,

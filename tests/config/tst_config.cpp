@@ -83,6 +83,7 @@ private Q_SLOTS:
     void contractExample();
     void everyOption();
     void modelAnnotations();
+    void routerAndCache();
     void defaults();
     void listen_data();
     void listen();
@@ -385,7 +386,7 @@ void TestConfig::errors_data()
         u"models[0].id: must not be empty"_s);
     row("model without routes", R"({"models":[{"id":"a"}]})"_ba,
         u"models[0].routes: required unless a provider lists \"a\" in its models (an entry "
-        u"without routes only sets enabled, context_window or prices of that model)"_s);
+        u"without routes only sets enabled, context_window, prices or cache of that model)"_s);
     row("model with empty routes", R"({"models":[{"id":"a","routes":[]}]})"_ba,
         u"models[0].routes: must list at least one route"_s);
     row("routes not an array", R"({"models":[{"id":"a","routes":{}}]})"_ba,
@@ -413,7 +414,7 @@ void TestConfig::errors_data()
     row("annotation of a model no provider lists",
         withModel(R"("id":"gpt-5","enabled":false)"),
         u"models[0].routes: required unless a provider lists \"gpt-5\" in its models (an entry "
-        u"without routes only sets enabled, context_window or prices of that model)"_s);
+        u"without routes only sets enabled, context_window, prices or cache of that model)"_s);
     row("model enabled not a boolean", withModel(R"("id":"m","enabled":"no")"),
         u"models[0].enabled: expected true or false"_s);
     row("model context window zero", withModel(R"("id":"m","context_window":0)"),
@@ -444,6 +445,38 @@ void TestConfig::errors_data()
         R"({"id":"smart","routes":[{"provider":"p","model":"a"}]},)"
         R"({"id":"smart","routes":[{"provider":"p","model":"b"}]}]})"_ba,
         u"models[1].id: duplicate model id \"smart\""_s);
+
+    // router, cache, max_concurrency, a model's cache
+    row("router not an object", R"({"router":3})"_ba, u"router: expected an object"_s);
+    row("unknown key in router", R"({"router":{"max_attempt":2}})"_ba, u"router.max_attempt: unknown key"_s);
+    row("router max_attempts zero", R"({"router":{"max_attempts":0}})"_ba,
+        u"router.max_attempts: expected an integer from 1 to 10"_s);
+    row("router max_attempts too many", R"({"router":{"max_attempts":11}})"_ba,
+        u"router.max_attempts: expected an integer from 1 to 10"_s);
+    row("router max_total_ms zero", R"({"router":{"max_total_ms":0}})"_ba,
+        u"router.max_total_ms: expected an integer from 1 to 86400000"_s);
+    row("router retry_after_max_ms negative", R"({"router":{"retry_after_max_ms":-1}})"_ba,
+        u"router.retry_after_max_ms: expected an integer from 0 to 86400000"_s);
+    row("breaker not an object", R"({"router":{"breaker":true}})"_ba, u"router.breaker: expected an object"_s);
+    row("unknown key in breaker", R"({"router":{"breaker":{"threshold":3}}})"_ba,
+        u"router.breaker.threshold: unknown key"_s);
+    row("breaker failures zero", R"({"router":{"breaker":{"failures":0}}})"_ba,
+        u"router.breaker.failures: expected an integer from 1 to 1000"_s);
+    row("breaker cooldown string", R"({"router":{"breaker":{"cooldown_ms":"30s"}}})"_ba,
+        u"router.breaker.cooldown_ms: expected an integer from 1 to 86400000"_s);
+    row("breaker cap below cooldown", R"({"router":{"breaker":{"cooldown_ms":5000,"max_cooldown_ms":1000}}})"_ba,
+        u"router.breaker.max_cooldown_ms: expected an integer from 5000 to 86400000"_s);
+    row("cache not an object", R"({"cache":"on"})"_ba, u"cache: expected an object"_s);
+    row("unknown key in cache", R"({"cache":{"ttl":60}})"_ba, u"cache.ttl: unknown key"_s);
+    row("cache ttl zero", R"({"cache":{"ttl_s":0}})"_ba, u"cache.ttl_s: expected an integer from 1 to 2592000"_s);
+    row("cache max_mb too large", R"({"cache":{"max_mb":5000}})"_ba,
+        u"cache.max_mb: expected an integer from 1 to 4096"_s);
+    row("model cache not a boolean", withModel(R"("id":"m","cache":"yes")"),
+        u"models[0].cache: expected true or false"_s);
+    row("route max_concurrency zero", withRoute(R"("provider":"p","model":"m","max_concurrency":0)"),
+        u"models[0].routes[0].max_concurrency: expected an integer from 1 to 100000"_s);
+    row("provider max_concurrency fraction", withProviderOption(R"("max_concurrency":1.5)"),
+        u"providers[0].max_concurrency: expected an integer from 1 to 100000"_s);
 }
 
 void TestConfig::errors()
@@ -621,6 +654,40 @@ void TestConfig::modelAnnotations()
     QCOMPARE(smart.routes.size(), 1);
     QCOMPARE(smart.enabled, true);
     QCOMPARE(smart.contextWindow, 0);
+}
+
+void TestConfig::routerAndCache()
+{
+    const Config config = parseOrFail(
+        R"({"router":{"max_attempts":5,"max_total_ms":20000,"retry_after_max_ms":0,)"
+        R"("breaker":{"failures":2,"cooldown_ms":1000,"max_cooldown_ms":60000}},)"
+        R"("cache":{"ttl_s":600,"max_mb":16},)"
+        R"("providers":[{"id":"p","kind":"ollama","base_url":"http://h","models":["m"],"max_concurrency":8}],)"
+        R"("models":[{"id":"m","cache":true},)"
+        R"({"id":"smart","routes":[{"provider":"p","model":"m","weight":3,"max_concurrency":2}]}]})"_ba);
+    QCOMPARE(config.router.maxAttempts, 5);
+    QCOMPARE(config.router.maxTotalMs, 20000);
+    QCOMPARE(config.router.retryAfterMaxMs, 0);
+    QCOMPARE(config.router.breaker.failures, 2);
+    QCOMPARE(config.router.breaker.cooldownMs, 1000);
+    QCOMPARE(config.router.breaker.maxCooldownMs, 60000);
+    QCOMPARE(config.cache.ttlSeconds, 600);
+    QCOMPARE(config.cache.maxMb, 16);
+    QCOMPARE(config.providers[0].maxConcurrency, 8);
+    QVERIFY(config.model(u"m"_s)->cache);
+    QVERIFY(!config.model(u"smart"_s)->cache);
+    QCOMPARE(config.model(u"smart"_s)->routes[0].maxConcurrency, 2);
+
+    // Defaults, and a cap that follows a long cooldown when it is not given.
+    const Config defaults = parseOrFail("{}"_ba);
+    QCOMPARE(defaults.router, RouterSettings{});
+    QCOMPARE(defaults.router.maxAttempts, 3);
+    QCOMPARE(defaults.router.maxTotalMs, 60000);
+    QCOMPARE(defaults.router.retryAfterMaxMs, 5000);
+    QCOMPARE(defaults.cache.ttlSeconds, 3600);
+    QCOMPARE(defaults.cache.maxMb, 64);
+    const Config longCooldown = parseOrFail(R"({"router":{"breaker":{"cooldown_ms":900000}}})"_ba);
+    QCOMPARE(longCooldown.router.breaker.maxCooldownMs, 900000);
 }
 
 void TestConfig::defaults()
