@@ -141,6 +141,8 @@ private:
         RecordedRequest planned = request;
         if (request.method == "POST" && !m_owner->m_script.isEmpty())
             planned.body.insert(QStringLiteral("model"), m_owner->m_script.takeFirst());
+        else if (request.method == "POST" && !m_owner->m_sticky.isEmpty())
+            planned.body.insert(QStringLiteral("model"), m_owner->m_sticky);
         play(m_owner->m_dialect->plan(planned, m_owner->m_expectedKey));
     }
 

@@ -81,6 +81,8 @@ public:
     // the model name chooses again. appendScript() adds to the end.
     void setScript(const QStringList &scenarios) { m_script = scenarios; }
     void appendScript(const QStringList &scenarios) { m_script += scenarios; }
+    // Until cleared (empty), every POST answers this scenario once the script is used up.
+    void setStickyScenario(const QString &scenario) { m_sticky = scenario; }
 
     const QList<RecordedRequest> &requests() const { return m_requests; }
     RecordedRequest lastRequest() const;
@@ -110,6 +112,7 @@ private:
     std::unique_ptr<FakeDialect> m_dialect;
     QByteArray m_expectedKey;
     QStringList m_script;
+    QString m_sticky;
     QString m_error;
     QList<RecordedRequest> m_requests;
     QList<FakeConnection *> m_connections;

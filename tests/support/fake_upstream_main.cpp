@@ -5,13 +5,18 @@
 //
 // Prints `fake_upstream listening on http://127.0.0.1:PORT` once bound, then one line
 // `aborted` for every client abort; exits 0 on SIGTERM or SIGINT. The scenario table is
-// in FakeUpstream.h.
+// in FakeUpstream.h. Lines on stdin steer it while it runs (a test's "the provider starts
+// failing now"), each answered with `ok` on stdout:
+//   script S1 S2 ...   the next POSTs answer these scenarios in order
+//   fail SCENARIO      every POST answers SCENARIO from now on
+//   fail off           back to the scenario the model name asks for
 
 #include "FakeUpstream.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QSocketNotifier>
+#include <QStringList>
 
 #include <csignal>
 #include <cstdio>
@@ -94,6 +99,30 @@ int main(int argc, char **argv)
     QObject::connect(&fake, &onegate::test::FakeUpstream::clientAborted, &app, [] {
         std::fputs("aborted\n", stdout);
         std::fflush(stdout);
+    });
+    QSocketNotifier control(STDIN_FILENO, QSocketNotifier::Read);
+    QByteArray pending;
+    QObject::connect(&control, &QSocketNotifier::activated, &app, [&fake, &pending, &control] {
+        char buffer[512];
+        const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
+        if (got <= 0) {
+            control.setEnabled(false);  // stdin closed or not a pipe: nothing more to steer
+            return;
+        }
+        pending.append(buffer, got);
+        qsizetype newline;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+            const QStringList words = QString::fromUtf8(pending.left(newline)).simplified().split(u' ', Qt::SkipEmptyParts);
+            pending.remove(0, newline + 1);
+            if (words.value(0) == QLatin1String("script"))
+                fake.appendScript(words.mid(1));
+            else if (words.value(0) == QLatin1String("fail"))
+                fake.setStickyScenario(words.value(1) == QLatin1String("off") ? QString() : words.value(1));
+            else
+                continue;
+            std::fputs("ok\n", stdout);
+            std::fflush(stdout);
+        }
     });
     std::printf("fake_upstream listening on http://127.0.0.1:%u\n", unsigned(fake.port()));
     std::fflush(stdout);

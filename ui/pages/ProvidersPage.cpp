@@ -119,12 +119,12 @@ ProvidersPage::ProvidersPage(const UiServices &services, QWidget *parent)
     header->setSectionResizeMode(int(Column::Models), QHeaderView::Stretch);
     // Sized for the window's 1040x680: the models column takes what is left. Long texts
     // are elided; their tooltips hold them whole.
-    header->resizeSection(int(Column::Id), 85);
-    header->resizeSection(int(Column::Health), 100);
-    header->resizeSection(int(Column::Kind), 120);
+    header->resizeSection(int(Column::Id), 80);
+    header->resizeSection(int(Column::Health), 95);
+    header->resizeSection(int(Column::Kind), 125);
     header->resizeSection(int(Column::BaseUrl), 170);
-    header->resizeSection(int(Column::Key), 115);
-    header->resizeSection(int(Column::LastTest), 110);
+    header->resizeSection(int(Column::Key), 110);
+    header->resizeSection(int(Column::LastTest), 100);
 
     m_intro->setWordWrap(true);
     m_status->setWordWrap(true);

@@ -10,10 +10,11 @@ const START_TIMEOUT_MS = 15_000;
 const children = [];
 
 // Starts `bin args` and resolves with { child, port, output() } once it printed
-// "<name> listening on http://127.0.0.1:PORT".
-export function startServer(name, bin, args, env) {
+// "<name> listening on http://127.0.0.1:PORT". With `{ stdin: true }` the child's stdin
+// is a pipe (child.stdin) the test can write to.
+export function startServer(name, bin, args, env, { stdin = false } = {}) {
   assert.ok(bin, `${name}: binary path not set in the environment`);
-  const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, args, { env, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   const collect = (data) => { output += data.toString(); };
