@@ -6,6 +6,7 @@
 #include "FakeUpstream.h"
 #include "GatewayService.h"
 #include "TestHttpClient.h"
+#include "UsageRows.h"
 #include "config/ConfigParser.h"
 #include "secrets/MemorySecretStore.h"
 #include "usage/UsageRecorder.h"
@@ -268,18 +269,7 @@ std::unique_ptr<TestHttpClient> AnthropicE2eTest::chat(const QString &model, boo
 
 QList<UsageRecord> AnthropicE2eTest::usageRows(int expected)
 {
-    QList<UsageRecord> rows;
-    waitUntil(
-        [&] {
-            m_usage->flush();
-            UsageStore store;
-            if (!store.open(m_dir->filePath(u"usage.db"_s)))
-                return false;
-            rows = store.recent(100);
-            return rows.size() >= expected;
-        },
-        3000);
-    return rows;
+    return committedUsageRows(*m_usage, m_dir->filePath(u"usage.db"_s), expected);
 }
 
 // ---- answers ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include "FakeUpstream.h"
 #include "GatewayService.h"
 #include "TestHttpClient.h"
+#include "UsageRows.h"
 #include "azure/AzureAdapter.h"
 #include "config/ConfigParser.h"
 #include "core/UpstreamCall.h"
@@ -233,18 +234,7 @@ std::unique_ptr<TestHttpClient> AzureE2eTest::chat(const QJsonObject &body, int 
 
 QList<UsageRecord> AzureE2eTest::usageRows(int expected)
 {
-    QList<UsageRecord> rows;
-    waitUntil(
-        [&] {
-            m_usage->flush();
-            UsageStore store;
-            if (!store.open(m_dir->filePath(u"usage.db"_s)))
-                return false;
-            rows = store.recent(100);
-            return rows.size() >= expected;
-        },
-        3000);
-    return rows;
+    return committedUsageRows(*m_usage, m_dir->filePath(u"usage.db"_s), expected);
 }
 
 void AzureE2eTest::nonStreamText()

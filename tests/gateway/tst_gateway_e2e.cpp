@@ -5,6 +5,7 @@
 #include "FakeUpstream.h"
 #include "GatewayService.h"
 #include "TestHttpClient.h"
+#include "UsageRows.h"
 #include "config/ConfigParser.h"
 #include "secrets/MemorySecretStore.h"
 #include "usage/UsageRecorder.h"
@@ -261,20 +262,7 @@ void GatewayE2eTest::verifyStillServing()
 
 QList<UsageRecord> GatewayE2eTest::usageRows(int expected)
 {
-    // A row is recorded when its request ends, which for an aborted stream is a moment
-    // after the client saw the end; flush() then makes everything recorded durable.
-    QList<UsageRecord> rows;
-    waitUntil(
-        [&] {
-            m_usage->flush();
-            UsageStore store;
-            if (!store.open(m_dir->filePath(u"usage.db"_s)))
-                return false;
-            rows = store.recent(100);
-            return rows.size() >= expected;
-        },
-        3000);
-    return rows;
+    return committedUsageRows(*m_usage, m_dir->filePath(u"usage.db"_s), expected);
 }
 
 // ---- front door: health, models, auth, host guard, errors, limits ---------------------

@@ -6,6 +6,7 @@
 #include "FakeUpstream.h"
 #include "GatewayService.h"
 #include "TestHttpClient.h"
+#include "UsageRows.h"
 #include "config/ConfigParser.h"
 #include "secrets/MemorySecretStore.h"
 #include "usage/UsageRecorder.h"
@@ -269,18 +270,7 @@ std::unique_ptr<TestHttpClient> GeminiE2eTest::chat(const QString &model, bool s
 
 QList<UsageRecord> GeminiE2eTest::usageRows(int expected)
 {
-    QList<UsageRecord> rows;
-    waitUntil(
-        [&] {
-            m_usage->flush();
-            UsageStore store;
-            if (!store.open(m_dir->filePath(u"usage.db"_s)))
-                return false;
-            rows = store.recent(100);
-            return rows.size() >= expected;
-        },
-        3000);
-    return rows;
+    return committedUsageRows(*m_usage, m_dir->filePath(u"usage.db"_s), expected);
 }
 
 void GeminiE2eTest::nonStreamText()

@@ -8,6 +8,7 @@
 #include "Gateway.h"
 #include "PrometheusText.h"
 #include "TestHttpClient.h"
+#include "UsageRows.h"
 #include "config/ConfigParser.h"
 #include "secrets/MemorySecretStore.h"
 #include "usage/UsageRecorder.h"
@@ -230,18 +231,7 @@ std::unique_ptr<TestHttpClient> RouterE2eTest::get(const QByteArray &path, bool 
 
 QList<UsageRecord> RouterE2eTest::usageRows(int expected)
 {
-    QList<UsageRecord> rows;
-    waitUntil(
-        [&] {
-            m_usage->flush();
-            UsageStore store;
-            if (!store.open(m_dir->filePath(u"usage.db"_s)))
-                return false;
-            rows = store.recent(100);
-            return rows.size() >= expected;
-        },
-        3000);
-    return rows;
+    return committedUsageRows(*m_usage, m_dir->filePath(u"usage.db"_s), expected);
 }
 
 void RouterE2eTest::failsOverBeforeAnyByte_data()
