@@ -86,6 +86,21 @@ unowned_library)
     expect_missing "$scratch/outside/libcheckdepsmine.so" \
         --deps "$(deps_listing "${base[@]}")" --build "$scratch/throwaway"
     ;;
+failed_configure)
+    # A fresh machine: configure stops at a package nobody installed. The check names
+    # the Debian package to add (or, without apt's lists, the CMake package).
+    if cmake -S "$THROWAWAY_DIR" -B "$scratch/throwaway" -G Ninja -DREQUIRE_PACKAGE=Qt6Charts \
+            > "$scratch/configure.log" 2>&1; then
+        fail "configure was expected to fail: Qt6Charts is installed here?"
+    fi
+    run_check --deps "$(deps_listing "${base[@]}")" --build "$scratch/throwaway"
+    [ "$status" -eq 1 ] || fail "expected exit 1, got $status"
+    summary=$(printf '%s\n' "$output" | head -n 1)
+    case "$summary" in
+        "missing from "*": qt6-charts-dev" | "missing from "*": Qt6Charts") ;;
+        *) fail "the summary does not name qt6-charts-dev (or Qt6Charts): $summary" ;;
+    esac
+    ;;
 usage)
     run_check --deps "$DEPS_SCRIPT"
     [ "$status" -eq 2 ] || fail "a missing --build is a usage error (exit 2), got $status"
