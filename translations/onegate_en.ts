@@ -13,17 +13,6 @@
     </message>
 </context>
 <context>
-    <name>onegate::ModelRoutesModel</name>
-    <message numerus="yes">
-        <location filename="../ui/models/ModelRoutesModel.cpp" line="+221"/>
-        <source>This route failed %n time(s) in a row. OneGate sends it no requests for %1 more seconds, then tries it again with a single request.</source>
-        <translation>
-            <numerusform>This route failed %n time in a row. OneGate sends it no requests for %1 more seconds, then tries it again with a single request.</numerusform>
-            <numerusform>This route failed %n times in a row. OneGate sends it no requests for %1 more seconds, then tries it again with a single request.</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
     <name>onegate::ProviderTableModel</name>
     <message numerus="yes">
         <location filename="../ui/models/ProviderTableModel.cpp" line="+76"/>

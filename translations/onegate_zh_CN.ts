@@ -827,12 +827,10 @@ Nothing was saved: OneGate never writes keys into its config file. Start or unlo
         <source>Requests go to this route as usual.</source>
         <translation>请求照常发往此路由。</translation>
     </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>This route failed %n time(s) in a row. OneGate sends it no requests for %1 more seconds, then tries it again with a single request.</source>
-        <translation>
-            <numerusform>此路由已连续失败 %n 次。OneGate 在接下来的 %1 秒内不会向它发送请求，之后先用一个请求试探它是否恢复。</numerusform>
-        </translation>
+    <message>
+        <location line="+3"/>
+        <source>Failures in a row: %1. OneGate sends this route no requests for the next %2 s, then tries it again with a single request.</source>
+        <translation>连续失败次数：%1。OneGate 在接下来的 %2 秒内不会向此路由发送请求，之后先用一个请求试探它是否已恢复。</translation>
     </message>
     <message>
         <location line="+5"/>

@@ -573,8 +573,8 @@ void ModelsPageTest::annotationsOfRemovedModels()
     QVERIFY(refused);
     QCOMPARE(refused->toString(),
              u"config.json: models[1].routes: required unless a provider lists \"tool\" in its "
-             u"models (an entry without routes only sets enabled, context_window or prices of "
-             u"that model)"_s);
+             u"models (an entry without routes only sets enabled, context_window, prices or "
+             u"cache of that model)"_s);
 
     // What a page that removes models calls first.
     ModelDocument::dropUnservedAnnotations(next);
@@ -716,12 +716,14 @@ void ModelsPageTest::routeHealthColumns_data()
     QTest::newRow("cooling down") << true << open << qint64(11'001) << 0.343 << -1.0
                                   << u"The server had an error\nwhile processing your request"_s
                                   << u"Cooling down (12 s left)"_s
-                                  << u"This route failed 3 time(s) in a row"_s << 34 << qint64(-1)
+                                  << u"Failures in a row: 3. OneGate sends this route no requests"_s
+                                  << 34 << qint64(-1)
                                   << u"The server had an error while processing your request"_s;
     QTest::newRow("cooling down, under a second left")
         << true << open << qint64(200) << 0.2 << 800.0 << u"HTTP 503"_s
-        << u"Cooling down (1 s left)"_s << u"This route failed 3 time(s) in a row"_s << 20
-        << qint64(800) << u"HTTP 503"_s;
+        << u"Cooling down (1 s left)"_s
+        << u"Failures in a row: 3. OneGate sends this route no requests"_s << 20 << qint64(800)
+        << u"HTTP 503"_s;
     QTest::newRow("probing") << true << halfOpen << qint64(0) << 0.49 << 512.0 << u"HTTP 502"_s
                              << u"Probing"_s << u"The cooldown is over"_s << 49 << qint64(512)
                              << u"HTTP 502"_s;

@@ -218,10 +218,11 @@ QVariant ModelRoutesModel::healthData(const Route &route, Column column, int rol
             case BreakerState::Closed:
                 return tr("Requests go to this route as usual.");
             case BreakerState::Open:
-                return tr("This route failed %n time(s) in a row. OneGate sends it no requests "
-                          "for %1 more seconds, then tries it again with a single request.",
-                          nullptr, health->consecutiveFailures)
-                    .arg(locale.toString(secondsLeft(health->cooldownLeftMs)));
+                // No %n: English plural forms are not loaded when the UI is English.
+                return tr("Failures in a row: %1. OneGate sends this route no requests for "
+                          "the next %2 s, then tries it again with a single request.")
+                    .arg(locale.toString(health->consecutiveFailures),
+                         locale.toString(secondsLeft(health->cooldownLeftMs)));
             case BreakerState::HalfOpen:
                 return tr("The cooldown is over: OneGate lets one request through to see "
                           "whether this route works again.");
