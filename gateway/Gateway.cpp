@@ -7,7 +7,6 @@
 #include "dialects/OpenAiChatDialect.h"
 #include "http/EndpointTable.h"
 #include "relay/ChatExchange.h"
-#include "routing/RoutePlan.h"
 #include "routing/ProviderRuntime.h"
 #include "usage/UsageRecorder.h"
 
@@ -86,21 +85,12 @@ Gateway::Gateway(std::shared_ptr<const Config> config, UsageRecorder *usage, QOb
     , m_config(std::move(config))
     , m_usage(usage)
     , m_router(*m_config)
-    , m_health(m_config->router.breaker)
-    // One clock for the router stage: the cache expires on the health book's time.
-    , m_cache([this] { return m_health.now(); })
     , m_auth(m_config->accessKeys, m_config->authRequired)
     , m_catalog(new ModelCatalog(600, this))
     , m_createdAt(QDateTime::currentSecsSinceEpoch())
 {
     for (const ProviderSettings &provider : m_config->providers)
         m_providers.insert(provider.id, ProviderRuntime::create(provider, this));
-    m_cache.setLimits(m_config->cache.ttlSeconds, qint64(m_config->cache.maxMb) * 1024 * 1024);
-}
-
-void Gateway::setRouterClock(const MonotonicClock &clock)
-{
-    m_health = HealthBook(m_config->router.breaker, clock);
 }
 
 Gateway::~Gateway()
@@ -179,6 +169,7 @@ ConfigApplyResult Gateway::applyConfig(std::shared_ptr<const Config> config)
     }
 
     QHash<QString, std::shared_ptr<ProviderRuntime>> providers;
+    QStringList changed;  // what the router learned of these no longer holds
     for (const ProviderSettings &settings : config->providers) {
         std::shared_ptr<ProviderRuntime> runtime = m_providers.value(settings.id);
         if (!runtime || !runtime->runs(settings)) {
@@ -186,22 +177,20 @@ ConfigApplyResult Gateway::applyConfig(std::shared_ptr<const Config> config)
             // A list fetched with the old URL, key or proxy may not be this provider's,
             // nor is what the router learned of its routes and keys.
             m_catalog->forget(settings.id);
-            m_health.forgetProvider(settings.id);
+            changed.append(settings.id);
         }
         providers.insert(settings.id, std::move(runtime));
     }
     for (auto it = m_providers.cbegin(); it != m_providers.cend(); ++it) {
         if (!providers.contains(it.key())) {
             m_catalog->forget(it.key());
-            m_health.forgetProvider(it.key());
+            changed.append(it.key());
         }
     }
     // Retired runtimes and the old snapshot live on in the exchanges still using them.
     m_providers = std::move(providers);
     const std::shared_ptr<const Config> previous = std::exchange(m_config, std::move(config));
-    m_router = ModelRouter(*m_config);
-    m_health.setSettings(m_config->router.breaker);
-    m_cache.setLimits(m_config->cache.ttlSeconds, qint64(m_config->cache.maxMb) * 1024 * 1024);
+    m_router.apply(*m_config, changed);
     m_auth = Authenticator(m_config->accessKeys, m_config->authRequired);
     return result;
 }
@@ -357,11 +346,10 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
         handleChat(caller, request, std::move(responder));
         break;
     case Endpoint::Metrics:
-        m_metrics.setOpenBreakers(m_health.openBreakers());
-        sendResponse(responder, 200, QByteArray(kPrometheusContentType), m_metrics.render());
+        sendResponse(responder, 200, QByteArray(kPrometheusContentType), m_router.renderMetrics());
         break;
     case Endpoint::RouteHealth:
-        sendResponse(responder, 200, kJson, healthJson(m_health.snapshot()));
+        sendResponse(responder, 200, kJson, healthJson(m_router.health().snapshot()));
         break;
     }
 }
@@ -429,34 +417,23 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
     }
     // The router stage: the model's candidate routes, in the order this request tries
     // them, and the response cache in front of them.
-    const auto targets = m_router.resolve(chat.model);
-    if (const ApiError *error = std::get_if<ApiError>(&targets)) {
+    auto routed = m_router.route(chat.model, chat.body, QStringLiteral("openai-chat"),
+                                 request.value(QByteArrayLiteral("x-onegate-cache")), m_providers);
+    if (const ApiError *error = std::get_if<ApiError>(&routed)) {
         reject(responder, *error, record);
         return;
     }
-    const auto useCache = cacheWanted(chat.model, request.value(QByteArrayLiteral("x-onegate-cache")));
-    if (const ApiError *error = std::get_if<ApiError>(&useCache)) {
-        reject(responder, *error, record);
-        return;
-    }
-    if (std::get<bool>(useCache)) {
-        setup.cache = &m_cache;
-        setup.cacheKey = ResponseCache::openAiChatKey(QStringLiteral("openai-chat|") + chat.model, chat.body);
-        setup.cached = m_cache.lookup(setup.cacheKey);
-        if (setup.cached)
-            m_metrics.cacheHit(chat.model);
-        else
-            m_metrics.cacheMiss(chat.model);
-    }
-    QList<RouteTarget> ordered = m_picker.order(std::get<QList<RouteTarget>>(targets), m_health);
-    setup.plan = std::make_unique<RoutePlan>(std::move(ordered), m_providers, m_health, m_config->router,
-                                             m_picker.random(), &m_metrics);
+    RoutedRequest &placed = std::get<RoutedRequest>(routed);
+    setup.plan = std::move(placed.plan);
+    setup.cache = placed.cache;
+    setup.cacheKey = std::move(placed.cacheKey);
+    setup.cached = std::move(placed.cached);
     setup.call.body = std::move(chat.body);
     setup.call.stream = chat.stream;
     setup.call.clientWantsUsage = chat.includeUsage;
     setup.config = m_config;
     setup.usage = m_usage;
-    setup.metrics = &m_metrics;
+    setup.metrics = &m_router.metrics();
 
     // Relay.
     auto *exchange = new ChatExchange(std::move(responder), std::move(setup), this);
@@ -467,23 +444,6 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
         checkStopped();
     });
     exchange->start();
-}
-
-std::variant<bool, ApiError> Gateway::cacheWanted(const QString &model, const QByteArray &header) const
-{
-    // The request's own say wins; otherwise the model's models[] entry decides.
-    const QByteArray value = header.trimmed().toLower();
-    if (value == "on")
-        return true;
-    if (value == "off")
-        return false;
-    if (!value.isEmpty()) {
-        ApiError error = ApiError::invalidRequest(
-            QStringLiteral("The x-onegate-cache header must be 'on' or 'off', not '%1'").arg(QString::fromLatin1(header)));
-        return error;
-    }
-    const ModelAlias *entry = m_config->model(model);
-    return entry && entry->cache;
 }
 
 void Gateway::reject(QHttpServerResponder &responder, const ApiError &error, UsageRecord record)

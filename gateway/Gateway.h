@@ -3,12 +3,8 @@
 #include "config/Config.h"
 #include "http/Authenticator.h"
 #include "http/HostGuard.h"
-#include "cache/ResponseCache.h"
-#include "metrics/GatewayMetrics.h"
-#include "routing/HealthBook.h"
 #include "routing/ModelCatalog.h"
-#include "routing/ModelRouter.h"
-#include "routing/RoutePicker.h"
+#include "routing/Router.h"
 
 #include <QHash>
 #include <QHttpServerResponder>
@@ -82,11 +78,11 @@ public:
     void setPaused(bool paused) { m_paused = paused; }
     bool isPaused() const { return m_paused; }
     // What the router has learned of each route and key.
-    const HealthBook &health() const { return m_health; }
+    const HealthBook &health() const { return m_router.health(); }
     // For tests: the router's clock (breaker cooldowns, cache expiry) and a repeatable
     // balancing.
-    void setRouterClock(const MonotonicClock &clock);
-    void seedRoutePicker(quint32 seed) { m_picker = RoutePicker(seed); }
+    void setRouterClock(const MonotonicClock &clock) { m_router.setClock(clock); }
+    void seedRoutePicker(quint32 seed) { m_router.seed(seed); }
 
 Q_SIGNALS:
     void stopped();
@@ -108,18 +104,12 @@ private:
     void handleModel(const Caller &caller, const QString &id, QHttpServerResponder &responder);
     void handleChat(const Caller &caller, const QHttpServerRequest &request,
                     QHttpServerResponder &&responder);
-    // Whether this request goes through the response cache, or why its header is wrong.
-    std::variant<bool, ApiError> cacheWanted(const QString &model, const QByteArray &header) const;
     void reject(QHttpServerResponder &responder, const ApiError &error, UsageRecord record);
     void checkStopped();
 
     std::shared_ptr<const Config> m_config;
     UsageRecorder *m_usage;
-    ModelRouter m_router;
-    HealthBook m_health;
-    RoutePicker m_picker;
-    ResponseCache m_cache;
-    GatewayMetrics m_metrics;
+    Router m_router;
     Authenticator m_auth;
     HttpFront *m_front = nullptr;
     // The listen address as asked for (config or --listen), and the socket bound for it.

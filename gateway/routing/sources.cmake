@@ -5,5 +5,6 @@ target_sources(onegate_gateway PRIVATE
     routing/HealthBook.h routing/HealthBook.cpp
     routing/RoutePicker.h routing/RoutePicker.cpp
     routing/RetryTiming.h routing/RetryTiming.cpp
-    routing/RoutePlan.h routing/RoutePlan.cpp)
+    routing/RoutePlan.h routing/RoutePlan.cpp
+    routing/Router.h routing/Router.cpp)
 target_sources(onegate_gateway PRIVATE routing/ModelCatalog.h routing/ModelCatalog.cpp)
