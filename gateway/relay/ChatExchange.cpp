@@ -85,10 +85,10 @@ void ChatExchange::serveCached(const CacheEntry &entry)
     m_firstTokenMs = m_setup.clock.elapsed();
     beginStream();
     for (const QByteArray &frame : std::as_const(replay.frames))
-        writeChunk(frame);
+        sendChunk(frame);
     finishAfterRecord(200, {}, [this, terminator = replay.terminator] {
-        writeChunk(terminator);
-        writeChunk({});
+        sendChunk(terminator);
+        sendChunk({});
     });
 }
 
@@ -191,7 +191,7 @@ void ChatExchange::attemptFrame(const QByteArray &frame, bool content)
     } else if (m_phase != Phase::Streaming) {
         return;
     }
-    writeChunk(frame);
+    sendChunk(frame);
 }
 
 void ChatExchange::attemptUsage(const TokenUsage &usage)
@@ -217,8 +217,8 @@ void ChatExchange::attemptCompleted(const QByteArray &terminator)
     }
     beginStream();
     finishAfterRecord(200, {}, [this, terminator] {
-        writeChunk(terminator);
-        writeChunk({});
+        sendChunk(terminator);
+        sendChunk({});
     });
 }
 
@@ -277,8 +277,8 @@ void ChatExchange::failStream(const ApiError &error)
     // OpenAI SDKs raise on a data event that carries "error"; no [DONE].
     const QByteArray payload = error.upstreamBody.isEmpty() ? openAiErrorBody(error) : error.upstreamBody;
     finishAfterRecord(error.status, error.message, [this, payload] {
-        writeChunk("data: " + payload + "\n\n");
-        writeChunk({});
+        sendChunk("data: " + payload + "\n\n");
+        sendChunk({});
     });
 }
 
@@ -377,10 +377,10 @@ void ChatExchange::beginStream()
         m_responder.writeHeader(name, value);
     m_responder.writeHeader(QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked"));
     for (const QByteArray &frame : std::exchange(m_prelude, {}))
-        writeChunk(frame);
+        sendChunk(frame);
 }
 
-void ChatExchange::writeChunk(const QByteArray &data)
+void ChatExchange::sendChunk(const QByteArray &data)
 {
     if (!clientConnected())
         return;

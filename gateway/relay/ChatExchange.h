@@ -95,7 +95,7 @@ private:
 
     bool clientConnected() const;
     void beginStream();
-    void writeChunk(const QByteArray &data);
+    void sendChunk(const QByteArray &data);
     HeaderPairs routeHeaders() const;
 
     QHttpServerResponder m_responder;
