@@ -126,6 +126,7 @@ private Q_SLOTS:
     void shortRetryAfterIsWaitedOnThePinnedRoute();
     void longRetryAfterReachesTheClient();
     void pinnedRouteNeverFailsOverElsewhere();
+    void gatewayTimeoutIsNeverRetriedOnItsRoute();
     void rejectedKeyCoolsDownAndTheNextKeyServes();
     void breakerOpensSkipsAndRecovers();
     void clientLeavingDuringBackoffStopsAttempts();
@@ -240,7 +241,7 @@ void RouterE2eTest::failsOverBeforeAnyByte_data()
     QTest::addColumn<bool>("stream");
     for (const bool stream : {false, true}) {
         const char *mode = stream ? "stream" : "non-stream";
-        for (const char *scenario : {"error-429", "error-500", "error-502", "error-503", "error-529"})
+        for (const char *scenario : {"error-429", "error-500", "error-502", "error-503", "error-504", "error-529"})
             QTest::addRow("%s %s", scenario, mode) << QString::fromLatin1(scenario) << stream;
         QTest::addRow("reset before content %s", mode) << u"garbage"_s << stream;
     }
@@ -387,6 +388,19 @@ void RouterE2eTest::pinnedRouteNeverFailsOverElsewhere()
     QCOMPARE(client->status(), 503);
     QCOMPARE(m_a->requests().size(), 2);  // retried on its own route, within max_attempts
     QCOMPARE(m_b->requests().size(), 0);
+}
+
+void RouterE2eTest::gatewayTimeoutIsNeverRetriedOnItsRoute()
+{
+    start();
+    // The provider may have billed a 504: the pinned route is not asked again, even
+    // though attempts are left.
+    m_a->setScript({u"error-504"_s, u"text"_s});
+    const auto client = chat(u"a/text"_s, false);
+    QVERIFY(client->isComplete());
+    QCOMPARE(client->status(), 504);
+    QCOMPARE(m_a->requests().size(), 1);
+    QCOMPARE(client->header("x-onegate-attempts"), "1"_ba);
 }
 
 void RouterE2eTest::rejectedKeyCoolsDownAndTheNextKeyServes()
