@@ -2,6 +2,7 @@
 
 #include "cache/CachedAnswer.h"
 #include "cache/ResponseCache.h"
+#include "dialects/OpenAiChatDialect.h"
 #include "http/HttpResponses.h"
 #include "metrics/GatewayMetrics.h"
 #include "routing/ProviderRuntime.h"
@@ -59,7 +60,7 @@ void ChatExchange::start()
     }
     if (m_setup.cache && m_setup.call.stream)
         m_capture.emplace(m_setup.cache->maxBytes());
-    run(m_setup.plan->first());
+    run(m_setup.plan->place());
 }
 
 void ChatExchange::serveCached(const CacheEntry &entry)
@@ -79,7 +80,7 @@ void ChatExchange::serveCached(const CacheEntry &entry)
         // Not replayable after all (the cache refuses such entries): ask a provider.
         m_setup.record.cacheHit = false;
         m_setup.cached.reset();
-        run(m_setup.plan->first());
+        run(m_setup.plan->place());
         return;
     }
     m_firstTokenMs = m_setup.clock.elapsed();
@@ -102,7 +103,7 @@ void ChatExchange::run(RoutePlan::Step step)
         m_retryTimer.disconnect(this);
         connect(&m_retryTimer, &QTimer::timeout, this, [this] {
             if (m_phase == Phase::Waiting)
-                run(m_setup.plan->again());
+                run(m_setup.plan->place());
         });
         m_retryTimer.start(int(step.delayMs));
         return;
@@ -275,7 +276,7 @@ void ChatExchange::failBeforeAnswer(const ApiError &error, std::optional<qint64>
 void ChatExchange::failStream(const ApiError &error)
 {
     // OpenAI SDKs raise on a data event that carries "error"; no [DONE].
-    const QByteArray payload = error.upstreamBody.isEmpty() ? openAiErrorBody(error) : error.upstreamBody;
+    const QByteArray payload = error.upstreamBody.isEmpty() ? OpenAiChatDialect::errorBody(error) : error.upstreamBody;
     finishAfterRecord(error.status, error.message, [this, payload] {
         sendChunk("data: " + payload + "\n\n");
         sendChunk({});

@@ -67,16 +67,6 @@ RoutePlan::RoutePlan(QList<RouteTarget> ordered, QHash<QString, std::shared_ptr<
         m_queue.append(Candidate{std::move(target), 0, 0});
 }
 
-RoutePlan::Step RoutePlan::first()
-{
-    return pick();
-}
-
-RoutePlan::Step RoutePlan::again()
-{
-    return pick();
-}
-
 RoutePlan::Step RoutePlan::fail(const ApiError &error) const
 {
     Step step;
@@ -85,7 +75,7 @@ RoutePlan::Step RoutePlan::fail(const ApiError &error) const
     return step;
 }
 
-RoutePlan::Step RoutePlan::pick()
+RoutePlan::Step RoutePlan::place()
 {
     const qint64 now = m_health.now();
     std::optional<qint64> soonestCooldown;
@@ -243,7 +233,7 @@ RoutePlan::Step RoutePlan::next(const Attempt &finished, const AttemptResult &re
 
 RoutePlan::Step RoutePlan::decide(const Attempt &finished, const AttemptResult &result)
 {
-    // pick() left the running candidate at the front of the queue.
+    // place() left the running candidate at the front of the queue.
     Candidate running = m_queue.isEmpty() ? Candidate{finished.target, 0, 1} : m_queue.takeFirst();
     m_lastError = result.error;
     m_lastRetryAfterMs = result.retryAfterMs;
@@ -256,9 +246,9 @@ RoutePlan::Step RoutePlan::decide(const Attempt &finished, const AttemptResult &
             running.notBeforeMs = 0;
             m_queue.prepend(running);
         }
-        return pick();
+        return place();
     case FailureClass::OtherRoute:
-        return pick();
+        return place();
     case FailureClass::Retryable:
         break;
     }
@@ -266,11 +256,11 @@ RoutePlan::Step RoutePlan::decide(const Attempt &finished, const AttemptResult &
     // short enough to wait for, else after the backoff. A longer Retry-After rules the
     // route out for this request.
     if (result.retryAfterMs && *result.retryAfterMs > m_settings.retryAfterMaxMs)
-        return pick();
+        return place();
     const qint64 wait = result.retryAfterMs ? *result.retryAfterMs : backoffMs(running.tries, m_random);
     running.notBeforeMs = m_health.now() + wait;
     m_queue.append(running);
-    return pick();
+    return place();
 }
 
 void RoutePlan::abandon(const Attempt *running)

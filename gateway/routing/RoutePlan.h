@@ -59,7 +59,7 @@ public:
         qint64 delayMs = 0;
         std::optional<ApiError> giveUp;  // or answer the client with this
         std::optional<qint64> retryAfterMs;  // for the client's Retry-After, with giveUp
-        // Or: every usable route is at its max_concurrency; call again() after delayMs.
+        // Or: every usable route is at its max_concurrency; call place() after delayMs.
         bool waitForCapacity = false;
     };
 
@@ -67,9 +67,8 @@ public:
               HealthBook &health, const RouterSettings &settings, QRandomGenerator &random,
               GatewayMetrics *metrics = nullptr);
 
-    Step first();
-    // After a wait for capacity: looks again.
-    Step again();
+    // The next attempt to make now: at the start, and again after a wait for capacity.
+    Step place();
     // After a failure before anything reached the client: records it, then says what
     // to try next (or to give up).
     Step next(const Attempt &finished, const AttemptResult &result);
@@ -87,7 +86,6 @@ private:
         qint64 notBeforeMs = 0;  // on the health clock
         int tries = 0;
     };
-    Step pick();
     Step fail(const ApiError &error) const;
     FailureClass record(const Attempt &finished, const AttemptResult &result);
     Step decide(const Attempt &finished, const AttemptResult &result);

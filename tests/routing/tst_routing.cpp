@@ -104,6 +104,7 @@ private Q_SLOTS:
     void planTriesAnotherKeyOn401();
     void planRespectsAttemptAndTimeBudgets();
     void planSkipsOpenBreakersAndReportsCooldown();
+    void planWaitsForCapacityThenGivesUp();
 
 private:
     std::shared_ptr<ProviderRuntime> runtime(const ProviderSettings &settings);
@@ -419,7 +420,7 @@ void RoutingTest::planFailsOverThenSucceeds()
     QRandomGenerator random(1);
     RoutePlan plan({RouteTarget{&a, u"m1"_s, 0, 1}, RouteTarget{&b, u"m2"_s, 1, 1}},
                    {{u"a"_s, runtime(a)}, {u"b"_s, runtime(b)}}, health, RouterSettings{}, random);
-    RoutePlan::Step step = plan.first();
+    RoutePlan::Step step = plan.place();
     QVERIFY(step.attempt);
     QCOMPARE(step.attempt->target.provider->id, u"a"_s);
     QCOMPARE(step.attempt->apiKey, "ka"_ba);
@@ -444,7 +445,7 @@ void RoutingTest::planRetriesOneRouteWithBackoff()
     HealthBook health(breaker(10, 1000, 8000), clock.clock());
     QRandomGenerator random(1);
     RoutePlan plan({RouteTarget{&a, u"m"_s, 0, 1}}, {{u"a"_s, runtime(a)}}, health, RouterSettings{}, random);
-    RoutePlan::Step step = plan.first();
+    RoutePlan::Step step = plan.place();
     step = plan.next(*step.attempt, failed(500));
     QVERIFY(step.attempt);
     QCOMPARE(step.attempt->target.provider->id, u"a"_s);
@@ -470,7 +471,7 @@ void RoutingTest::planRelaysFinalErrorAfterOneAttempt()
     for (int status : {400, 404, 409, 413, 422}) {
         RoutePlan plan({RouteTarget{&a, u"m"_s, 0, 1}, RouteTarget{&b, u"m"_s, 0, 1}},
                        {{u"a"_s, runtime(a)}, {u"b"_s, runtime(b)}}, health, RouterSettings{}, random);
-        const RoutePlan::Step first = plan.first();
+        const RoutePlan::Step first = plan.place();
         const RoutePlan::Step step = plan.next(*first.attempt, failed(status));
         QVERIFY(!step.attempt);
         QVERIFY(step.giveUp);
@@ -492,7 +493,7 @@ void RoutingTest::planWaitsShortRetryAfterSkipsLongOne()
     {
         // Short Retry-After on the only route: waited out exactly.
         RoutePlan plan({RouteTarget{&a, u"m"_s, 0, 1}}, {{u"a"_s, runtime(a)}}, health, settings, random);
-        const RoutePlan::Step first = plan.first();
+        const RoutePlan::Step first = plan.place();
         const RoutePlan::Step step = plan.next(*first.attempt, failed(429, UpstreamFailure::None, 2000));
         QVERIFY(step.attempt);
         QCOMPARE(step.delayMs, 2000);
@@ -501,7 +502,7 @@ void RoutingTest::planWaitsShortRetryAfterSkipsLongOne()
         // Long Retry-After: that route is out for this request; the client learns when
         // to come back.
         RoutePlan plan({RouteTarget{&a, u"m"_s, 0, 1}}, {{u"a"_s, runtime(a)}}, health, settings, random);
-        const RoutePlan::Step first = plan.first();
+        const RoutePlan::Step first = plan.place();
         const RoutePlan::Step step = plan.next(*first.attempt, failed(429, UpstreamFailure::None, 7000));
         QVERIFY(!step.attempt);
         QVERIFY(step.giveUp);
@@ -512,7 +513,7 @@ void RoutingTest::planWaitsShortRetryAfterSkipsLongOne()
         // Long Retry-After with another route: the other route at once.
         RoutePlan plan({RouteTarget{&a, u"m"_s, 0, 1}, RouteTarget{&b, u"m"_s, 1, 1}},
                        {{u"a"_s, runtime(a)}, {u"b"_s, runtime(b)}}, health, settings, random);
-        const RoutePlan::Step first = plan.first();
+        const RoutePlan::Step first = plan.place();
         const RoutePlan::Step step = plan.next(*first.attempt, failed(429, UpstreamFailure::None, 60000));
         QVERIFY(step.attempt);
         QCOMPARE(step.attempt->target.provider->id, u"b"_s);
@@ -528,14 +529,14 @@ void RoutingTest::planNeverRetries504OnTheSameRoute()
                                         failed(0, UpstreamFailure::IdleTimeout)}) {
         HealthBook health;
         RoutePlan single({RouteTarget{&a, u"m"_s, 0, 1}}, {{u"a"_s, runtime(a)}}, health, RouterSettings{}, random);
-        RoutePlan::Step step = single.first();
+        RoutePlan::Step step = single.place();
         step = single.next(*step.attempt, result);
         QVERIFY2(!step.attempt, "a 504 or a timeout after sending is never retried on its route");
         QVERIFY(step.giveUp);
 
         RoutePlan two({RouteTarget{&a, u"m"_s, 0, 1}, RouteTarget{&b, u"m"_s, 1, 1}},
                       {{u"a"_s, runtime(a)}, {u"b"_s, runtime(b)}}, health, RouterSettings{}, random);
-        step = two.first();
+        step = two.place();
         step = two.next(*step.attempt, result);
         QVERIFY(step.attempt);
         QCOMPARE(step.attempt->target.provider->id, u"b"_s);
@@ -554,7 +555,7 @@ void RoutingTest::planTriesAnotherKeyOn401()
     const auto runtimeA = runtime(a);
     RoutePlan plan({RouteTarget{&a, u"m"_s, 0, 1}, RouteTarget{&b, u"m"_s, 1, 1}},
                    {{u"a"_s, runtimeA}, {u"b"_s, runtime(b)}}, health, RouterSettings{}, random);
-    RoutePlan::Step step = plan.first();
+    RoutePlan::Step step = plan.place();
     const int firstKey = step.attempt->keyIndex;
     step = plan.next(*step.attempt, failed(401));
     QVERIFY(step.attempt);
@@ -571,10 +572,10 @@ void RoutingTest::planTriesAnotherKeyOn401()
     // A new request skips a's cooling keys altogether.
     RoutePlan later({RouteTarget{&a, u"m"_s, 0, 1}, RouteTarget{&b, u"m"_s, 1, 1}},
                     {{u"a"_s, runtimeA}, {u"b"_s, runtime(b)}}, health, RouterSettings{}, random);
-    QCOMPARE(later.first().attempt->target.provider->id, u"b"_s);
+    QCOMPARE(later.place().attempt->target.provider->id, u"b"_s);
     clock.advance(1000);
     RoutePlan recovered({RouteTarget{&a, u"m"_s, 0, 1}}, {{u"a"_s, runtimeA}}, health, RouterSettings{}, random);
-    QVERIFY2(recovered.first().attempt, "after the cooldown a's keys are tried again");
+    QVERIFY2(recovered.place().attempt, "after the cooldown a's keys are tried again");
 }
 
 void RoutingTest::planRespectsAttemptAndTimeBudgets()
@@ -587,7 +588,7 @@ void RoutingTest::planRespectsAttemptAndTimeBudgets()
     settings.maxAttempts = 2;
     RoutePlan plan({RouteTarget{&a, u"m"_s, 0, 1}, RouteTarget{&b, u"m"_s, 1, 1}, RouteTarget{&c, u"m"_s, 2, 1}},
                    {{u"a"_s, runtime(a)}, {u"b"_s, runtime(b)}, {u"c"_s, runtime(c)}}, health, settings, random);
-    RoutePlan::Step step = plan.first();
+    RoutePlan::Step step = plan.place();
     step = plan.next(*step.attempt, failed(500));
     QVERIFY(step.attempt);
     step = plan.next(*step.attempt, failed(502));
@@ -597,7 +598,7 @@ void RoutingTest::planRespectsAttemptAndTimeBudgets()
     RouterSettings brief;
     brief.maxTotalMs = 1000;
     RoutePlan timed({RouteTarget{&a, u"m"_s, 0, 1}}, {{u"a"_s, runtime(a)}}, health, brief, random);
-    step = timed.first();
+    step = timed.place();
     clock.advance(900);
     // The backoff would start the retry past the request's time budget.
     step = timed.next(*step.attempt, failed(429, UpstreamFailure::None, 500));
@@ -615,12 +616,12 @@ void RoutingTest::planSkipsOpenBreakersAndReportsCooldown()
     health.routeFailed(u"a"_s, u"m"_s, u"x"_s);  // a's breaker opens
     RoutePlan plan({RouteTarget{&a, u"m"_s, 0, 1}, RouteTarget{&b, u"m"_s, 1, 1}},
                    {{u"a"_s, runtime(a)}, {u"b"_s, runtime(b)}}, health, RouterSettings{}, random);
-    RoutePlan::Step step = plan.first();
+    RoutePlan::Step step = plan.place();
     QCOMPARE(step.attempt->target.provider->id, u"b"_s);
 
     clock.advance(1000);
     RoutePlan only({RouteTarget{&a, u"m"_s, 0, 1}}, {{u"a"_s, runtime(a)}}, health, RouterSettings{}, random);
-    step = only.first();
+    step = only.place();
     QVERIFY(!step.attempt);
     QCOMPARE(step.giveUp->status, 503);
     QCOMPARE(step.giveUp->code, u"routes_cooling_down"_s);
@@ -628,12 +629,52 @@ void RoutingTest::planSkipsOpenBreakersAndReportsCooldown()
 
     clock.advance(3000);  // half-open: exactly one probe
     RoutePlan probe({RouteTarget{&a, u"m"_s, 0, 1}}, {{u"a"_s, runtime(a)}}, health, RouterSettings{}, random);
-    const RoutePlan::Step probing = probe.first();
+    const RoutePlan::Step probing = probe.place();
     QVERIFY(probing.attempt);
     RoutePlan second({RouteTarget{&a, u"m"_s, 0, 1}}, {{u"a"_s, runtime(a)}}, health, RouterSettings{}, random);
-    QVERIFY2(!second.first().attempt, "while the probe runs, others wait");
+    QVERIFY2(!second.place().attempt, "while the probe runs, others wait");
     probe.finish(*probing.attempt, succeeded(20));
     QCOMPARE(health.route(u"a"_s, u"m"_s).state, BreakerState::Closed);
+}
+
+void RoutingTest::planWaitsForCapacityThenGivesUp()
+{
+    ProviderSettings a = provider(u"a"_s), b = provider(u"b"_s);
+    ManualClock clock;
+    HealthBook health(breaker(3, 1000, 8000), clock.clock());
+    QRandomGenerator random(1);
+    RouterSettings settings;
+    settings.maxTotalMs = 200;
+    health.routeStarted(u"a"_s, u"m"_s);  // a's only slot is taken
+    RouteTarget capped{&a, u"m"_s, 0, 1, 1};
+
+    // Another route free: the full one is skipped.
+    RoutePlan skip({capped, RouteTarget{&b, u"m"_s, 1, 1}}, {{u"a"_s, runtime(a)}, {u"b"_s, runtime(b)}}, health,
+                   settings, random);
+    QCOMPARE(skip.place().attempt->target.provider->id, u"b"_s);
+
+    // The only route full: wait and look again, within the time budget...
+    RoutePlan wait({capped}, {{u"a"_s, runtime(a)}}, health, settings, random);
+    RoutePlan::Step step = wait.place();
+    QVERIFY(step.waitForCapacity);
+    QVERIFY(!step.attempt && !step.giveUp);
+    QVERIFY(step.delayMs > 0);
+    // ... served once the slot is free ...
+    health.routeSucceeded(u"a"_s, u"m"_s, 10);
+    step = wait.place();
+    QVERIFY(step.attempt);
+    QCOMPARE(health.routeInFlight(u"a"_s, u"m"_s), 1);
+
+    // ... or, still full when the budget runs out, a 503 the client may retry.
+    RoutePlan late({capped}, {{u"a"_s, runtime(a)}}, health, settings, random);
+    QVERIFY(late.place().waitForCapacity);
+    clock.advance(200);
+    step = late.place();
+    QVERIFY(!step.waitForCapacity && !step.attempt);
+    QVERIFY(step.giveUp);
+    QCOMPARE(step.giveUp->status, 503);
+    QCOMPARE(step.giveUp->code, u"routes_busy"_s);
+    QCOMPARE(step.retryAfterMs.value_or(-1), 1000);
 }
 
 QTEST_GUILESS_MAIN(RoutingTest)
