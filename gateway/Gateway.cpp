@@ -4,7 +4,11 @@
 #include "http/GuardedTcpServer.h"
 #include "http/HttpFront.h"
 #include "http/HttpResponses.h"
+#include "dialects/AnthropicMessagesClient.h"
+#include "dialects/AnthropicRequestDecoder.h"
+#include "dialects/AnthropicTokenEstimate.h"
 #include "dialects/OpenAiChatDialect.h"
+#include "relay/CountTokensRelay.h"
 #include "http/EndpointTable.h"
 #include "relay/ChatExchange.h"
 #include "routing/ProviderRuntime.h"
@@ -18,6 +22,7 @@
 #include <QJsonObject>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QUrlQuery>
 #include <cmath>
 #include <utility>
 
@@ -70,6 +75,27 @@ QByteArray healthJson(const HealthSnapshot &snapshot)
     return toJson({{QLatin1String("routes"), routes}, {QLatin1String("cooling_keys"), keys}});
 }
 
+// The error shapes before a request's own dialect object exists.
+const OpenAiChatClient kOpenAiErrors;
+const AnthropicMessagesClient kAnthropicErrors{QString(), 0};
+
+QString isoTime(qint64 secondsSinceEpoch)
+{
+    return QDateTime::fromSecsSinceEpoch(secondsSinceEpoch, Qt::UTC).toString(Qt::ISODate);
+}
+
+// The headers of an Anthropic client that a provider speaking Anthropic should see.
+HeaderPairs anthropicClientHeaders(const QHttpServerRequest &request)
+{
+    HeaderPairs headers;
+    for (const QByteArray &name : {QByteArrayLiteral("anthropic-version"), QByteArrayLiteral("anthropic-beta")}) {
+        const QByteArray value = request.value(name).trimmed();
+        if (!value.isEmpty())
+            headers.append({name, value});
+    }
+    return headers;
+}
+
 QHostAddress listenAddress(const QString &host)
 {
     if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
@@ -100,6 +126,7 @@ Gateway::~Gateway()
     // left after the members below are gone.
     const QSet<ChatExchange *> active = std::exchange(m_active, {});
     qDeleteAll(active);
+    qDeleteAll(findChildren<CountTokensRelay *>(Qt::FindDirectChildrenOnly));
 }
 
 ListenResult Gateway::openListener(const QString &host, quint16 port, qint64 maxBodyBytes, Listener &out)
@@ -301,17 +328,21 @@ std::optional<ApiError> Gateway::checkHost(const QHttpServerRequest &request) co
 void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
     // Front -> host guard -> endpoint -> auth -> the endpoint's own stages.
+    const QString path = request.url().path(QUrl::FullyEncoded);
+    const bool anthropicVersion = !request.value(QByteArrayLiteral("anthropic-version")).isEmpty();
+    const ClientDialect &errors =
+        anthropicErrorShape(path, anthropicVersion) ? static_cast<const ClientDialect &>(kAnthropicErrors) : kOpenAiErrors;
     if (const auto refused = checkHost(request)) {
-        sendError(responder, *refused);
+        errors.sendError(responder, *refused);
         return;
     }
     const Method method = request.method();
-    const auto matched = matchEndpoint(request.url().path(QUrl::FullyEncoded), method);
+    const auto matched = matchEndpoint(path, method);
     if (const EndpointRefusal *refusal = std::get_if<EndpointRefusal>(&matched)) {
         HeaderPairs headers;
         if (!refusal->allowed.isEmpty())
             headers.append({QByteArrayLiteral("Allow"), refusal->allowed});
-        sendError(responder, refusal->error, headers);
+        errors.sendError(responder, refusal->error, headers);
         return;
     }
     const EndpointMatch &endpoint = std::get<EndpointMatch>(matched);
@@ -322,14 +353,14 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
         return;
     }
     if (m_paused) {
-        sendError(responder, ApiError::make(503, QStringLiteral("server_error"), QStringLiteral("gateway_paused"),
+        errors.sendError(responder, ApiError::make(503, QStringLiteral("server_error"), QStringLiteral("gateway_paused"),
                                             QStringLiteral("OneGate is paused. Resume it from the OneGate tray menu."),
                                             true));
         return;
     }
     const auto auth = m_auth.authenticate(request);
     if (const ApiError *error = std::get_if<ApiError>(&auth)) {
-        sendError(responder, *error);
+        errors.sendError(responder, *error);
         return;
     }
     const Caller &caller = std::get<Caller>(auth);
@@ -337,13 +368,22 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
     case Endpoint::Health:
         break;
     case Endpoint::Models:
-        handleModels(caller, responder);
+        if (anthropicVersion)
+            handleAnthropicModels(caller, request.url(), responder);
+        else
+            handleModels(caller, responder);
         break;
     case Endpoint::Model:
-        handleModel(caller, endpoint.argument, responder);
+        handleModel(caller, endpoint.argument, anthropicVersion, responder);
         break;
     case Endpoint::ChatCompletions:
-        handleChat(caller, request, std::move(responder));
+        handleChat(caller, request, std::move(responder), WireDialect::OpenAiChat);
+        break;
+    case Endpoint::Messages:
+        handleChat(caller, request, std::move(responder), WireDialect::AnthropicMessages);
+        break;
+    case Endpoint::CountTokens:
+        handleCountTokens(caller, request, std::move(responder));
         break;
     case Endpoint::Metrics:
         sendResponse(responder, 200, QByteArray(kPrometheusContentType), m_router.renderMetrics());
@@ -369,14 +409,72 @@ void Gateway::handleModels(const Caller &caller, QHttpServerResponder &responder
                  toJson({{QLatin1String("object"), QLatin1String("list")}, {QLatin1String("data"), data}}));
 }
 
-void Gateway::handleModel(const Caller &caller, const QString &id, QHttpServerResponder &responder)
+void Gateway::handleAnthropicModels(const Caller &caller, const QUrl &url, QHttpServerResponder &responder)
 {
+    // Anthropic's list: newest first there; OneGate's order is the config's. Pages by
+    // limit (1-1000, default 20 as Anthropic), after_id and before_id.
+    const QUrlQuery query(url);
+    bool limitOk = true;
+    const int limit = query.hasQueryItem(QStringLiteral("limit"))
+        ? query.queryItemValue(QStringLiteral("limit")).toInt(&limitOk)
+        : 20;
+    if (!limitOk || limit < 1 || limit > 1000) {
+        kAnthropicErrors.sendError(responder, ApiError::invalidRequest(QStringLiteral("limit: Input should be between 1 and 1000"),
+                                                                       QStringLiteral("limit")));
+        return;
+    }
+    QStringList ids;
+    for (const ServedModel &model : m_router.servedModels()) {
+        if (caller.allows(model.id))
+            ids.append(model.id);
+    }
+    qsizetype from = 0;
+    qsizetype to = ids.size();
+    const QString after = query.queryItemValue(QStringLiteral("after_id"), QUrl::FullyDecoded);
+    const QString before = query.queryItemValue(QStringLiteral("before_id"), QUrl::FullyDecoded);
+    if (!after.isEmpty())
+        from = ids.indexOf(after) + 1;  // an unknown id: from the start, as 0
+    if (!before.isEmpty() && ids.contains(before))
+        to = ids.indexOf(before);
+    const bool fromEnd = before.length() > 0 && after.isEmpty();
+    if (to - from > limit) {
+        if (fromEnd)
+            from = to - limit;
+        else
+            to = from + limit;
+    }
+    QJsonArray data;
+    for (qsizetype i = from; i < to; ++i)
+        data.append(anthropicModel(ids.at(i)));
+    const bool hasMore = fromEnd ? from > 0 : to < ids.size();
+    sendResponse(responder, 200, kJson,
+                 toJson({{QLatin1String("data"), data},
+                         {QLatin1String("has_more"), hasMore},
+                         {QLatin1String("first_id"), data.isEmpty() ? QJsonValue() : QJsonValue(ids.at(from))},
+                         {QLatin1String("last_id"), data.isEmpty() ? QJsonValue() : QJsonValue(ids.at(to - 1))}}));
+}
+
+QJsonObject Gateway::anthropicModel(const QString &id) const
+{
+    return {{QLatin1String("type"), QLatin1String("model")},
+            {QLatin1String("id"), id},
+            {QLatin1String("display_name"), id},
+            {QLatin1String("created_at"), isoTime(m_createdAt)}};
+}
+
+void Gateway::handleModel(const Caller &caller, const QString &id, bool anthropicShape, QHttpServerResponder &responder)
+{
+    const ClientDialect &errors = anthropicShape ? static_cast<const ClientDialect &>(kAnthropicErrors) : kOpenAiErrors;
     const auto targets = m_router.resolve(id);
     if (!caller.allows(id) || std::holds_alternative<ApiError>(targets)) {
         // A model the key may not use is reported like a missing one: it does not exist
         // for this caller.
-        sendError(responder, ApiError::make(404, QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"),
+        errors.sendError(responder, ApiError::make(404, QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"),
                                             QStringLiteral("The model '%1' does not exist").arg(id)));
+        return;
+    }
+    if (anthropicShape) {
+        sendResponse(responder, 200, kJson, toJson(anthropicModel(id)));
         return;
     }
     QString owner = std::get<QList<RouteTarget>>(targets).constFirst().provider->id;
@@ -392,24 +490,27 @@ void Gateway::handleModel(const Caller &caller, const QString &id, QHttpServerRe
 }
 
 void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request,
-                         QHttpServerResponder &&responder)
+                         QHttpServerResponder &&responder, WireDialect dialect)
 {
     ChatExchange::Setup setup;
     setup.clock.start();
     UsageRecord &record = setup.record;
     record.timeMs = QDateTime::currentMSecsSinceEpoch();
     record.accessKey = caller.keyName;
+    const bool anthropic = dialect == WireDialect::AnthropicMessages;
+    const ClientDialect &errors = anthropic ? static_cast<const ClientDialect &>(kAnthropicErrors) : kOpenAiErrors;
 
-    // Dialect in.
-    auto decoded = OpenAiChatDialect::decode(request.body());
+    // Dialect in: every dialect becomes the OpenAI Chat envelope the router and the
+    // adapters take (with the client's own body kept for providers that speak it).
+    auto decoded = anthropic ? AnthropicRequestDecoder::decode(request.body()) : OpenAiChatDialect::decode(request.body());
     if (const ApiError *error = std::get_if<ApiError>(&decoded)) {
-        reject(responder, *error, record);
+        reject(responder, errors, *error, record);
         return;
     }
     ChatEnvelope &chat = std::get<ChatEnvelope>(decoded);
     record.requestedModel = chat.model;
     if (!caller.allows(chat.model)) {
-        reject(responder,
+        reject(responder, errors,
                ApiError::make(403, QStringLiteral("invalid_request_error"), QStringLiteral("model_not_allowed"),
                               QStringLiteral("The access key '%1' may not use the model '%2'").arg(caller.keyName, chat.model)),
                record);
@@ -417,10 +518,11 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
     }
     // The router stage: the model's candidate routes, in the order this request tries
     // them, and the response cache in front of them.
-    auto routed = m_router.route(chat.model, chat.body, QStringLiteral("openai-chat"),
+    auto routed = m_router.route(chat.model, chat.untranslatable ? chat.native : chat.body,
+                                 anthropic ? QStringLiteral("anthropic-messages") : QStringLiteral("openai-chat"),
                                  request.value(QByteArrayLiteral("x-onegate-cache")), m_providers);
     if (const ApiError *error = std::get_if<ApiError>(&routed)) {
-        reject(responder, *error, record);
+        reject(responder, errors, *error, record);
         return;
     }
     RoutedRequest &placed = std::get<RoutedRequest>(routed);
@@ -428,12 +530,23 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
     setup.cache = placed.cache;
     setup.cacheKey = std::move(placed.cacheKey);
     setup.cached = std::move(placed.cached);
+    if (anthropic) {
+        setup.dialect = std::make_unique<AnthropicMessagesClient>(chat.model,
+                                                                  AnthropicTokenEstimate::inputTokens(chat.native));
+        setup.call.dialect = dialect;
+        setup.call.nativeBody = std::move(chat.native);
+        setup.call.clientHeaders = anthropicClientHeaders(request);
+        setup.call.untranslatable = std::move(chat.untranslatable);
+    } else {
+        setup.dialect = std::make_unique<OpenAiChatClient>();
+    }
     setup.call.body = std::move(chat.body);
     setup.call.stream = chat.stream;
     setup.call.clientWantsUsage = chat.includeUsage;
     setup.config = m_config;
     setup.usage = m_usage;
     setup.metrics = &m_router.metrics();
+    setup.keepAliveMs = m_config->streamKeepAliveMs;
 
     // Relay.
     auto *exchange = new ChatExchange(std::move(responder), std::move(setup), this);
@@ -446,9 +559,46 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
     exchange->start();
 }
 
-void Gateway::reject(QHttpServerResponder &responder, const ApiError &error, UsageRecord record)
+void Gateway::handleCountTokens(const Caller &caller, const QHttpServerRequest &request,
+                                QHttpServerResponder &&responder)
 {
-    sendError(responder, error);
+    // Only what counting needs is checked here (no max_tokens, as Anthropic's own).
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(request.body(), &parseError);
+    const QJsonObject body = document.object();
+    const QString model = body.value(QLatin1String("model")).toString();
+    std::optional<ApiError> invalid;
+    if (!document.isObject())
+        invalid = ApiError::invalidRequest(
+            document.isNull() ? QStringLiteral("There was an error parsing the body of your request: %1 at offset %2")
+                                    .arg(parseError.errorString())
+                                    .arg(parseError.offset)
+                              : QStringLiteral("The request body must be a JSON object"));
+    else if (model.isEmpty())
+        invalid = ApiError::invalidRequest(QStringLiteral("model: Field required"), QStringLiteral("model"));
+    else if (!body.value(QLatin1String("messages")).isArray())
+        invalid = ApiError::invalidRequest(QStringLiteral("messages: Input should be a valid list"), QStringLiteral("messages"));
+    else if (!caller.allows(model))
+        invalid = ApiError::make(403, QStringLiteral("invalid_request_error"), QStringLiteral("model_not_allowed"),
+                                 QStringLiteral("The access key '%1' may not use the model '%2'").arg(caller.keyName, model));
+    if (invalid) {
+        kAnthropicErrors.sendError(responder, *invalid);
+        return;
+    }
+    auto routed = m_router.route(model, {}, QStringLiteral("anthropic-count"), QByteArrayLiteral("off"), m_providers);
+    if (const ApiError *error = std::get_if<ApiError>(&routed)) {
+        kAnthropicErrors.sendError(responder, *error);
+        return;
+    }
+    auto *relay = new CountTokensRelay(std::move(responder), std::move(std::get<RoutedRequest>(routed).plan), body,
+                                       anthropicClientHeaders(request), this);
+    relay->start();
+}
+
+void Gateway::reject(QHttpServerResponder &responder, const ClientDialect &dialect, const ApiError &error,
+                     UsageRecord record)
+{
+    dialect.sendError(responder, error);
     if (!m_usage)
         return;
     record.status = error.status;

@@ -8,6 +8,7 @@
 
 #include <QHash>
 #include <QHttpServerResponder>
+#include <QJsonObject>
 #include <QObject>
 #include <QSet>
 #include <memory>
@@ -18,6 +19,7 @@ class QHttpServerRequest;
 namespace onegate {
 
 class ChatExchange;
+class ClientDialect;
 class GuardedTcpServer;
 class HttpFront;
 class ProviderRuntime;
@@ -101,10 +103,14 @@ private:
     std::optional<ApiError> checkHost(const QHttpServerRequest &request) const;
     void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void handleModels(const Caller &caller, QHttpServerResponder &responder);
-    void handleModel(const Caller &caller, const QString &id, QHttpServerResponder &responder);
-    void handleChat(const Caller &caller, const QHttpServerRequest &request,
-                    QHttpServerResponder &&responder);
-    void reject(QHttpServerResponder &responder, const ApiError &error, UsageRecord record);
+    void handleAnthropicModels(const Caller &caller, const QUrl &url, QHttpServerResponder &responder);
+    QJsonObject anthropicModel(const QString &id) const;
+    void handleModel(const Caller &caller, const QString &id, bool anthropicShape, QHttpServerResponder &responder);
+    void handleChat(const Caller &caller, const QHttpServerRequest &request, QHttpServerResponder &&responder,
+                    WireDialect dialect);
+    void handleCountTokens(const Caller &caller, const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void reject(QHttpServerResponder &responder, const ClientDialect &dialect, const ApiError &error,
+                UsageRecord record);
     void checkStopped();
 
     std::shared_ptr<const Config> m_config;

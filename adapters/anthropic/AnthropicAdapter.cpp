@@ -1,5 +1,7 @@
 #include "AnthropicAdapter.h"
 
+#include "AnthropicHttp.h"
+#include "AnthropicMessagesCodec.h"
 #include "AnthropicRequest.h"
 #include "AnthropicResponse.h"
 #include "AnthropicStreamDecoder.h"
@@ -13,34 +15,6 @@ namespace onegate {
 using namespace Qt::StringLiterals;
 
 namespace {
-
-// base_url is the origin (CONTRACT.md), maybe behind a path prefix of a proxy. A base
-// that already ends in /v1 is taken as meant, not doubled (a common paste).
-QUrl endpoint(const ProviderSettings &provider, QStringView path)
-{
-    QUrl url = provider.baseUrl;
-    QString base = url.path();
-    while (base.endsWith(u'/'))
-        base.chop(1);
-    if (!base.endsWith("/v1"_L1))
-        base += "/v1"_L1;
-    url.setPath(base + path);
-    return url;
-}
-
-void addHeaders(UpstreamRequest &request, const ProviderSettings &provider,
-                const QByteArray &apiKey)
-{
-    if (!apiKey.isEmpty())
-        request.headers.append({"x-api-key"_ba, apiKey});
-    // A provider may pin another version (or add anthropic-beta) through its headers.
-    bool versionGiven = false;
-    for (const auto &[name, value] : provider.extraHeaders)
-        versionGiven = versionGiven || name.compare("anthropic-version", Qt::CaseInsensitive) == 0;
-    if (!versionGiven)
-        request.headers.append({"anthropic-version"_ba, anthropic::kApiVersion});
-    request.headers.append(provider.extraHeaders);
-}
 
 ApiError badResponse(const QString &message)
 {
@@ -61,13 +35,13 @@ std::variant<UpstreamRequest, ApiError> AnthropicAdapter::chatRequest(const Chat
         return *error;
 
     UpstreamRequest request;
-    request.url = endpoint(*call.provider, u"/messages");
+    request.url = anthropic::apiUrl(*call.provider, u"/messages");
     request.body = QJsonDocument(std::get<QJsonObject>(body)).toJson(QJsonDocument::Compact);
     request.headers = {
         {"Content-Type"_ba, "application/json"_ba},
         {"Accept"_ba, call.stream ? "text/event-stream"_ba : "application/json"_ba},
     };
-    addHeaders(request, *call.provider, call.apiKey);
+    anthropic::addApiHeaders(request, *call.provider, call.apiKey);
     return request;
 }
 
@@ -122,15 +96,21 @@ ApiError AnthropicAdapter::mapError(int status, const QByteArray &body, const QB
     return out;
 }
 
+const ChatCodec *AnthropicAdapter::nativeCodec(WireDialect dialect) const
+{
+    static const AnthropicMessagesCodec messages;
+    return dialect == WireDialect::AnthropicMessages ? &messages : nullptr;
+}
+
 UpstreamRequest AnthropicAdapter::modelListRequest(const ProviderSettings &provider,
                                                    const QByteArray &apiKey) const
 {
     UpstreamRequest request;
     request.method = "GET"_ba;
-    request.url = endpoint(provider, u"/models");
+    request.url = anthropic::apiUrl(provider, u"/models");
     request.url.setQuery(u"limit=1000"_s);
     request.headers = {{"Accept"_ba, "application/json"_ba}};
-    addHeaders(request, provider, apiKey);
+    anthropic::addApiHeaders(request, provider, apiKey);
     return request;
 }
 

@@ -20,6 +20,8 @@ public:
     UpstreamRequest modelListRequest(const ProviderSettings &provider,
                                      const QByteArray &apiKey) const override;
     ModelListResult decodeModelList(const QByteArray &body) const override;
+    // Messages API clients are relayed as they are (AnthropicMessagesCodec).
+    const ChatCodec *nativeCodec(WireDialect dialect) const override;
 };
 
 } // namespace onegate

@@ -5,6 +5,9 @@
 
 namespace onegate {
 
+// The API dialects OneGate speaks with clients, and with providers that speak them too.
+enum class WireDialect { OpenAiChat, AnthropicMessages };
+
 // An error as a client will see it: the HTTP status plus the OpenAI error fields.
 // When `upstreamBody` is set the error came from a provider speaking the client's own
 // dialect and is relayed byte for byte with `status`; otherwise the gateway renders
@@ -18,15 +21,18 @@ struct ApiError {
     bool retryable = false;
     QByteArray upstreamBody;
     QByteArray upstreamContentType;
+    // The dialect `upstreamBody` is written in: relayed only to a client of that dialect;
+    // any other client gets the fields rendered in its own shape.
+    WireDialect upstreamDialect = WireDialect::OpenAiChat;
 
     static ApiError invalidRequest(const QString &message, const QString &param = {})
     {
-        return {400, QStringLiteral("invalid_request_error"), {}, message, param, false, {}, {}};
+        return {400, QStringLiteral("invalid_request_error"), {}, message, param, false, {}, {}, WireDialect::OpenAiChat};
     }
     static ApiError make(int status, const QString &type, const QString &code,
                          const QString &message, bool retryable = false)
     {
-        return {status, type, code, message, {}, retryable, {}, {}};
+        return {status, type, code, message, {}, retryable, {}, {}, WireDialect::OpenAiChat};
     }
 };
 

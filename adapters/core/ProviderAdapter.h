@@ -7,6 +7,8 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QJsonObject>
+#include <QList>
+#include <QPair>
 #include <QStringList>
 #include <memory>
 #include <optional>
@@ -28,9 +30,18 @@ struct ChatCall {
     const ProviderSettings *provider = nullptr;
     QByteArray apiKey;      // resolved key for this attempt; may be empty (local servers)
     QString upstreamModel;
-    QJsonObject body;       // as the client sent it; the adapter rewrites what it must
+    QJsonObject body;       // OpenAI Chat; the adapter rewrites what it must
     bool stream = false;
     bool clientWantsUsage = false;  // stream_options.include_usage was set by the client
+    // The dialect the client spoke. When it is not OpenAI Chat, `body` is its translation
+    // and `nativeBody` the client's own body, for a provider that speaks that dialect
+    // (ProviderAdapter::nativeCodec); `clientHeaders` are the dialect's headers the
+    // client sent that such a provider should see (e.g. anthropic-version, -beta).
+    WireDialect dialect = WireDialect::OpenAiChat;
+    QJsonObject nativeBody;
+    QList<QPair<QByteArray, QByteArray>> clientHeaders;
+    // Why `body` could not be made from `nativeBody`: such a call can only go native.
+    std::optional<ApiError> untranslatable;
 };
 
 // Receives a decoded stream in the client's dialect.
@@ -70,11 +81,12 @@ struct ModelListResult {
     std::optional<ApiError> error;
 };
 
-// What every provider kind implements. Adapters are stateless and shared by all
-// requests on the gateway thread; per-request state lives in the decoders they create.
-class ProviderAdapter {
+// How one chat call is put to a provider and its answer read back. Codecs are
+// stateless and shared by all requests on the gateway thread; per-request state lives in
+// the decoders they create.
+class ChatCodec {
 public:
-    virtual ~ProviderAdapter() = default;
+    virtual ~ChatCodec() = default;
 
     // The provider request for a chat call, or a 400 when the request cannot be
     // expressed for this provider (e.g. a content type it does not take).
@@ -84,6 +96,21 @@ public:
     // An HTTP error answer from the provider, as the client should see it.
     virtual ApiError mapError(int status, const QByteArray &body,
                               const QByteArray &contentType) const = 0;
+};
+
+// What every provider kind implements. As a ChatCodec it takes the OpenAI Chat body and
+// answers in OpenAI Chat (translating for providers that speak something else).
+class ProviderAdapter : public ChatCodec {
+public:
+    // The codec for a client that speaks `dialect` when this provider speaks it too: the
+    // client's body goes up untouched but for the model, and the provider's answer comes
+    // back as it was sent (frames, errors and all). nullptr when the provider does not
+    // speak it; the call is then translated through the OpenAI Chat body.
+    virtual const ChatCodec *nativeCodec(WireDialect dialect) const
+    {
+        Q_UNUSED(dialect)
+        return nullptr;
+    }
 
     virtual UpstreamRequest modelListRequest(const ProviderSettings &provider,
                                              const QByteArray &apiKey) const = 0;

@@ -90,6 +90,8 @@ struct Config {
     QList<ProviderSettings> providers;
     QList<ModelAlias> models;
     qint64 maxBodyBytes = 32 * 1024 * 1024;
+    // A stream silent this long gets its dialect's keep-alive (Anthropic's ping).
+    int streamKeepAliveMs = 10'000;
     RouterSettings router;
     CacheSettings cache;
 

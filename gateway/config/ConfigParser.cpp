@@ -512,10 +512,11 @@ bool Parser::parseLimits(const QJsonValue &value, Config &config)
         return true;
     const QString path = u"limits"_s;
     const auto limits = object(value, path);
-    if (!limits || !checkKeys(*limits, path, {"max_body_mb"_L1}))
+    if (!limits || !checkKeys(*limits, path, {"max_body_mb"_L1, "stream_keepalive_ms"_L1}))
         return false;
     int megabytes = static_cast<int>(config.maxBodyBytes / kBytesPerMb);
-    if (!optionalInteger(*limits, path, "max_body_mb"_L1, 1, kMaxBodyMb, megabytes))
+    if (!optionalInteger(*limits, path, "max_body_mb"_L1, 1, kMaxBodyMb, megabytes)
+        || !optionalInteger(*limits, path, "stream_keepalive_ms"_L1, 100, kMaxTimeoutMs, config.streamKeepAliveMs))
         return false;
     config.maxBodyBytes = megabytes * kBytesPerMb;
     return true;

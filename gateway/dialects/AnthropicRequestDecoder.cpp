@@ -42,8 +42,17 @@ using namespace Qt::StringLiterals;
 class Decoder final {
 public:
     std::variant<ChatEnvelope, ApiError> decode(const QByteArray &bytes);
+    bool translate(const QJsonObject &in, const QJsonArray &messages);
 
 private:
+    // Valid Anthropic that the OpenAI Chat body cannot express: only a provider that
+    // speaks Anthropic can take the request.
+    bool unsupported(const QString &path, const QString &what)
+    {
+        fail(path, what);
+        m_untranslatable = true;
+        return false;
+    }
     bool fail(const QString &path, const QString &what)
     {
         if (!m_error)
@@ -67,6 +76,7 @@ private:
     QJsonArray m_messages;
     bool m_hasTools = false;
     std::optional<ApiError> m_error;
+    bool m_untranslatable = false;
 };
 
 bool isServerToolBlock(const QString &type)
@@ -166,7 +176,7 @@ std::optional<QJsonObject> Decoder::imagePart(const QJsonObject &block, const QS
             return std::nullopt;
         }
     } else {
-        fail(path + u".source.type"_s,
+        unsupported(path + u".source.type"_s,
              u"image source type '%1' is not supported for this provider; use base64 or url"_s.arg(type));
         return std::nullopt;
     }
@@ -199,7 +209,7 @@ bool Decoder::decodeToolResult(const QJsonObject &block, const QString &path, QJ
                     return false;
                 images.append(*image);
             } else {
-                return fail(blockPath + u".type"_s,
+                return unsupported(blockPath + u".type"_s,
                             u"block type '%1' inside a tool_result is not supported for this provider"_s.arg(type));
             }
         }
@@ -241,7 +251,7 @@ bool Decoder::decodeUser(const QJsonArray &blocks, const QString &path)
             if (!decodeToolResult(block, blockPath, images))
                 return false;
         } else if (!isServerToolBlock(type)) {
-            return fail(blockPath + u".type"_s,
+            return unsupported(blockPath + u".type"_s,
                         u"block type '%1' is not supported in user messages for this provider"_s.arg(type));
         }
     }
@@ -292,7 +302,7 @@ bool Decoder::decodeAssistant(const QJsonArray &blocks, const QString &path)
             thinking.append(QJsonObject{{"type"_L1, "redacted_thinking"_L1},
                                         {"data"_L1, block.value("data"_L1).toString()}});
         } else if (!isServerToolBlock(type)) {
-            return fail(blockPath + u".type"_s,
+            return unsupported(blockPath + u".type"_s,
                         u"block type '%1' is not supported in assistant messages for this provider"_s.arg(type));
         }
     }
@@ -498,6 +508,21 @@ bool Decoder::decodeOptions(const QJsonObject &in)
     return decodeThinking(in);
 }
 
+bool Decoder::translate(const QJsonObject &in, const QJsonArray &list)
+{
+    if (!decodeOptions(in))
+        return false;
+    const QJsonValue system = in.value("system"_L1);
+    if (!system.isUndefined() && !system.isNull() && !decodeSystem(system, u"system"_s))
+        return false;
+    for (qsizetype i = 0; i < list.size(); ++i) {
+        if (!decodeMessage(list.at(i), u"messages.%1"_s.arg(i)))
+            return false;
+    }
+    m_out.insert("messages"_L1, m_messages);
+    return decodeTools(in.value("tools"_L1)) && decodeToolChoice(in.value("tool_choice"_L1));
+}
+
 std::variant<ChatEnvelope, ApiError> Decoder::decode(const QByteArray &bytes)
 {
     QJsonParseError parseError{};
@@ -527,9 +552,6 @@ std::variant<ChatEnvelope, ApiError> Decoder::decode(const QByteArray &bytes)
         return ApiError::invalidRequest(u"stream: Input should be a valid boolean"_s, u"stream"_s);
     envelope.stream = stream.toBool(false);
 
-    if (!decodeOptions(in))
-        return *m_error;
-
     const QJsonValue messages = in.value("messages"_L1);
     if (messages.isUndefined() || messages.isNull())
         fail(u"messages"_s, u"Field required"_s);
@@ -539,20 +561,17 @@ std::variant<ChatEnvelope, ApiError> Decoder::decode(const QByteArray &bytes)
         fail(u"messages"_s, u"at least one message is required"_s);
     if (m_error)
         return *m_error;
+    envelope.native = in;
 
-    const QJsonValue system = in.value("system"_L1);
-    if (!system.isUndefined() && !system.isNull() && !decodeSystem(system, u"system"_s))
-        return *m_error;
-    const QJsonArray list = messages.toArray();
-    for (qsizetype i = 0; i < list.size(); ++i) {
-        if (!decodeMessage(list.at(i), u"messages.%1"_s.arg(i)))
+    // What the translation cannot express is no error for a provider that speaks
+    // Anthropic: it takes the body as it is.
+    if (!translate(in, messages.toArray())) {
+        if (!m_untranslatable)
             return *m_error;
+        envelope.untranslatable = m_error;
+        envelope.includeUsage = envelope.stream;
+        return envelope;
     }
-    m_out.insert("messages"_L1, m_messages);
-
-    if (!decodeTools(in.value("tools"_L1)) || !decodeToolChoice(in.value("tool_choice"_L1)))
-        return *m_error;
-
     if (envelope.stream) {
         m_out.insert("stream"_L1, true);
         m_out.insert("stream_options"_L1, QJsonObject{{"include_usage"_L1, true}});

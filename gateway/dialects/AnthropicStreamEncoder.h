@@ -3,6 +3,7 @@
 #include "core/ApiError.h"
 #include "core/ProviderAdapter.h"
 #include "core/SseParser.h"
+#include "ClientDialect.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -41,14 +42,8 @@ public:
         qint64 inputTokens = 0;      // estimate for message_start; 0 when unknown
         QString matchedStopSequence; // see AnthropicAnswerEncoder::message
     };
-    struct Downstream {
-        // One complete event; `content` marks model output (time to first token).
-        std::function<void(const QByteArray &event, bool content)> write;
-        // The closing message_stop event, to write once the gateway is ready.
-        std::function<void(const QByteArray &messageStop)> completed;
-        // The error event (already formatted) and the error it renders.
-        std::function<void(const QByteArray &errorEvent, const ApiError &error)> failed;
-    };
+    // write: each event; completed: message_stop; failed: the error event.
+    using Downstream = StreamOutlet;
 
     AnthropicStreamEncoder(Options options, Downstream downstream);
 

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
+#include <optional>
 #include <variant>
 
 namespace onegate {
@@ -15,6 +16,11 @@ struct ChatEnvelope {
     QString model;     // as the client asked for it
     bool stream = false;
     bool includeUsage = false;  // the client asked for the usage chunk
+    // Dialects other than OpenAI Chat: the client's own body, for providers that speak
+    // it; and why `body` could not be made from it, when it could not (only such
+    // providers can then serve the request).
+    QJsonObject native;
+    std::optional<ApiError> untranslatable;
 };
 
 // The OpenAI Chat Completions dialect at the front door: what a valid request body is

@@ -1,5 +1,8 @@
 target_sources(onegate_gateway PRIVATE
+    dialects/ClientDialect.h dialects/ClientDialect.cpp
     dialects/OpenAiChatDialect.h dialects/OpenAiChatDialect.cpp
+    dialects/AnthropicMessagesClient.h dialects/AnthropicMessagesClient.cpp
+    dialects/AnthropicTokenEstimate.h dialects/AnthropicTokenEstimate.cpp
     dialects/AnthropicAnswerEncoder.h dialects/AnthropicAnswerEncoder.cpp
     dialects/AnthropicStreamEncoder.h dialects/AnthropicStreamEncoder.cpp
     dialects/AnthropicRequestDecoder.h dialects/AnthropicRequestDecoder.cpp)

@@ -24,11 +24,21 @@ const Row kRows[] = {
     {QLatin1String("/models"), false, true, Method::Get, QLatin1String("GET"), Endpoint::Models, true},
     {QLatin1String("/models/"), true, true, Method::Get, QLatin1String("GET"), Endpoint::Model, true},
     {QLatin1String("/chat/completions"), false, true, Method::Post, QLatin1String("POST"), Endpoint::ChatCompletions, true},
+    {QLatin1String("/messages"), false, true, Method::Post, QLatin1String("POST"), Endpoint::Messages, true},
+    {QLatin1String("/messages/count_tokens"), false, true, Method::Post, QLatin1String("POST"), Endpoint::CountTokens, true},
     {QLatin1String("/metrics"), false, false, Method::Get, QLatin1String("GET"), Endpoint::Metrics, true},
     {QLatin1String("/onegate/routes"), false, false, Method::Get, QLatin1String("GET"), Endpoint::RouteHealth, true},
 };
 
 } // namespace
+
+bool anthropicErrorShape(const QString &rawPath, bool hasAnthropicVersion)
+{
+    const QString apiPath = rawPath.startsWith(QLatin1String("/v1/")) ? rawPath.mid(3) : rawPath;
+    if (apiPath == QLatin1String("/messages") || apiPath.startsWith(QLatin1String("/messages/")))
+        return true;
+    return hasAnthropicVersion && apiPath != QLatin1String("/chat/completions");
+}
 
 std::variant<EndpointMatch, EndpointRefusal> matchEndpoint(const QString &rawPath, Method method)
 {

@@ -16,6 +16,8 @@ enum class Endpoint {
     Models,           // GET /v1/models
     Model,            // GET /v1/models/{id}; ids may contain '/'
     ChatCompletions,  // POST /v1/chat/completions (OpenAI Chat dialect)
+    Messages,         // POST /v1/messages (Anthropic Messages dialect)
+    CountTokens,      // POST /v1/messages/count_tokens (Anthropic)
     Metrics,          // GET /metrics (Prometheus text)
     RouteHealth,      // GET /onegate/routes (the router's health, JSON)
 };
@@ -26,12 +28,18 @@ struct EndpointMatch {
     bool needsAuth = true;
 };
 
+// Whether errors on this path take the Anthropic shape: the Messages API paths, and any
+// request an Anthropic client makes (it sends anthropic-version), but never the OpenAI
+// Chat endpoint.
+bool anthropicErrorShape(const QString &rawPath, bool hasAnthropicVersion);
+
 struct EndpointRefusal {
     ApiError error;      // 404 unknown path, 405 wrong method
     QByteArray allowed;  // the Allow header of a 405
 };
 
 // API paths work with and without the /v1 prefix (clients are configured either way).
+// The query string is not part of `rawPath` (Claude Code adds ?beta=true).
 std::variant<EndpointMatch, EndpointRefusal> matchEndpoint(const QString &rawPath,
                                                            QHttpServerRequest::Method method);
 

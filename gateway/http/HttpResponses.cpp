@@ -35,7 +35,7 @@ void sendResponse(QHttpServerResponder &responder, int status, const QByteArray 
 void sendError(QHttpServerResponder &responder, const ApiError &error,
                const HeaderPairs &extraHeaders)
 {
-    if (!error.upstreamBody.isEmpty()) {
+    if (!error.upstreamBody.isEmpty() && error.upstreamDialect == WireDialect::OpenAiChat) {
         sendResponse(responder, error.status, error.upstreamContentType, error.upstreamBody,
                      extraHeaders);
         return;

@@ -15,8 +15,8 @@ using HeaderPairs = QList<QPair<QByteArray, QByteArray>>;
 // {"error":{"message","type","param","code"}} as OpenAI clients parse it.
 QByteArray openAiErrorBody(const ApiError &error);
 
-// The one place an error becomes HTTP: a provider's own error body is relayed with its
-// status; anything else is rendered in OpenAI shape.
+// An error in the OpenAI shape: a provider's own OpenAI error body is relayed with its
+// status; anything else is rendered. (Other dialects: ClientDialect::sendError.)
 void sendError(QHttpServerResponder &responder, const ApiError &error,
                const HeaderPairs &extraHeaders = {});
 

@@ -1,5 +1,7 @@
 #include "RequestSizeGuard.h"
 
+#include "dialects/AnthropicAnswerEncoder.h"
+#include "http/EndpointTable.h"
 #include "http/HttpResponses.h"
 
 #include <QTcpSocket>
@@ -127,6 +129,7 @@ bool RequestSizeGuard::headersComplete()
 {
     qint64 contentLength = 0;
     bool chunked = false;
+    m_anthropicShape = anthropicHead(m_line);
     const QList<QByteArray> lines = m_line.split('\n');
     for (const QByteArray &raw : lines) {
         const qsizetype colon = raw.indexOf(':');
@@ -160,12 +163,25 @@ bool RequestSizeGuard::headersComplete()
     return true;
 }
 
+bool RequestSizeGuard::anthropicHead(const QByteArray &head)
+{
+    // "POST /v1/messages?beta=true HTTP/1.1": the path, without its query.
+    const QByteArray requestLine = head.left(head.indexOf('\n'));
+    QByteArray target = requestLine.mid(requestLine.indexOf(' ') + 1);
+    target = target.left(target.indexOf(' '));
+    target = target.left(target.indexOf('?'));
+    return anthropicErrorShape(QString::fromLatin1(target), head.toLower().contains("\nanthropic-version:"));
+}
+
 void RequestSizeGuard::reject(int status, const QByteArray &reason, const QString &message)
 {
+    // Headers too large: the shape is judged from what arrived of them (once they are
+    // complete, headersComplete() has judged it and cleared the line).
+    const bool anthropic = m_state == State::Headers && !m_line.isEmpty() ? anthropicHead(m_line) : m_anthropicShape;
     m_state = State::Rejected;
-    const QByteArray body = openAiErrorBody(ApiError::make(
-        status, QStringLiteral("invalid_request_error"),
-        status == 413 ? QStringLiteral("request_too_large") : QString(), message));
+    const ApiError error = ApiError::make(status, QStringLiteral("invalid_request_error"),
+                                          status == 413 ? QStringLiteral("request_too_large") : QString(), message);
+    const QByteArray body = anthropic ? AnthropicAnswerEncoder::errorBody(error) : openAiErrorBody(error);
     m_socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
                     + "\r\nContent-Type: application/json\r\nContent-Length: "
                     + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);

@@ -26,11 +26,14 @@ private:
     // Consumes `data` from the framing state machine; returns false on a limit breach.
     bool scan(const char *data, qint64 size);
     bool headersComplete();
+    // Whether a request head (request line and headers) is an Anthropic client's.
+    static bool anthropicHead(const QByteArray &head);
     void reject(int status, const QByteArray &reason, const QString &message);
 
     QTcpSocket *m_socket;
     qint64 m_maxBody;
     State m_state = State::Headers;
+    bool m_anthropicShape = false;  // the request's errors take Anthropic's shape
     QByteArray m_line;         // header block or current chunk-size / trailer line
     qint64 m_remaining = 0;    // bytes left in a fixed body or chunk
     qint64 m_bodyBytes = 0;    // body bytes of the current request so far

@@ -2,7 +2,6 @@
 
 #include "cache/CachedAnswer.h"
 #include "cache/ResponseCache.h"
-#include "dialects/OpenAiChatDialect.h"
 #include "http/HttpResponses.h"
 #include "metrics/GatewayMetrics.h"
 #include "routing/ProviderRuntime.h"
@@ -42,6 +41,8 @@ ChatExchange::ChatExchange(QHttpServerResponder &&responder, Setup setup, QObjec
     , m_setup(std::move(setup))
 {
     m_retryTimer.setSingleShot(true);
+    m_keepAlive.setSingleShot(true);
+    connect(&m_keepAlive, &QTimer::timeout, this, &ChatExchange::keepAliveTick);
 }
 
 ChatExchange::~ChatExchange() = default;
@@ -60,6 +61,8 @@ void ChatExchange::start()
     }
     if (m_setup.cache && m_setup.call.stream)
         m_capture.emplace(m_setup.cache->maxBytes());
+    if (m_setup.call.stream && !m_setup.dialect->keepAlive().isEmpty())
+        m_keepAlive.start(m_setup.keepAliveMs);
     run(m_setup.plan->place());
 }
 
@@ -68,15 +71,26 @@ void ChatExchange::serveCached(const CacheEntry &entry)
     // Nothing was used upstream: the row says so (cache_hit) and counts no tokens.
     m_setup.record.cacheHit = true;
     if (!m_setup.call.stream) {
+        auto shaped = m_setup.dialect->answer(entry.body);
+        if (const ApiError *error = std::get_if<ApiError>(&shaped)) {
+            failBeforeAnswer(*error, std::nullopt);
+            return;
+        }
         const HeaderPairs headers = routeHeaders();
-        finishAfterRecord(200, {}, [this, body = entry.body, headers] {
+        finishAfterRecord(200, {}, [this, body = std::get<QByteArray>(shaped), headers] {
             if (clientConnected())
                 sendResponse(m_responder, 200, QByteArrayLiteral("application/json"), body, headers);
         });
         return;
     }
     ReplayCollector replay;
-    if (!CachedAnswer::replayAsStream(entry, m_setup.call.clientWantsUsage, replay)) {
+    std::unique_ptr<ChatStreamSink> translator = m_setup.dialect->streamTranslator(StreamOutlet{
+        [&replay](const QByteArray &event, bool) { replay.frames.append(event); },
+        [&replay](const QByteArray &end) { replay.terminator = end; },
+        {},
+    });
+    ChatStreamSink &sink = translator ? *translator : static_cast<ChatStreamSink &>(replay);
+    if (!CachedAnswer::replayAsStream(entry, m_setup.call.clientWantsUsage, sink)) {
         // Not replayable after all (the cache refuses such entries): ask a provider.
         m_setup.record.cacheHit = false;
         m_setup.cached.reset();
@@ -134,6 +148,12 @@ void ChatExchange::startAttempt(Attempt attempt)
     m_setup.record.upstreamModel = attempt.target.upstreamModel;
     Listener &listener = *this;  // a private base: converted here, where it is accessible
     m_attempt = std::make_unique<UpstreamAttempt>(std::move(attempt), std::move(call), listener);
+    m_native = m_attempt->native();
+    // Each attempt's stream is translated afresh: a failed one's events never reach the
+    // client (they were held), and the next one starts its own message.
+    m_translator = m_setup.call.stream && !m_native ? m_setup.dialect->streamTranslator(translatedOutlet()) : nullptr;
+    m_translatedEnd.clear();
+    m_translationError.reset();
     m_attempt->start();
 }
 
@@ -179,8 +199,55 @@ void ChatExchange::onClientGone()
 
 void ChatExchange::attemptFrame(const QByteArray &frame, bool content)
 {
-    if (m_capture && (m_phase == Phase::Waiting || m_phase == Phase::Streaming))
+    // The cache keeps OpenAI Chat answers (replayed through the dialect later); a native
+    // provider's frames are not that.
+    if (m_capture && !m_native && (m_phase == Phase::Waiting || m_phase == Phase::Streaming))
         m_capture->streamFrame(frame, content);
+    if (!m_translator) {
+        clientFrame(frame, content);
+        return;
+    }
+    m_translator->streamFrame(frame, content);
+    if (m_translationError)
+        translationFailed();
+}
+
+StreamOutlet ChatExchange::translatedOutlet()
+{
+    return StreamOutlet{
+        [this](const QByteArray &event, bool content) { clientFrame(event, content); },
+        [this](const QByteArray &end) { m_translatedEnd = end; },
+        [this](const QByteArray &, const ApiError &error) { m_translationError = error; },
+    };
+}
+
+void ChatExchange::translationFailed()
+{
+    // The translator could not read what the adapter produced: the attempt is over.
+    if (!m_attempt)
+        return;
+    AttemptResult result;
+    result.error = *m_translationError;
+    result.anyByteReceived = true;
+    m_attempt->abort();
+    attemptFailed(result);
+}
+
+void ChatExchange::keepAliveTick()
+{
+    // Nothing went to the client for keepAliveMs. While waiting, only a provider that
+    // has begun answering (its first events are held) is worth committing to; before
+    // that, failover matters more than a keep-alive.
+    if (m_phase == Phase::Waiting && m_attempt && !m_prelude.isEmpty())
+        beginStream();
+    if (m_phase == Phase::Streaming)
+        sendChunk(m_setup.dialect->keepAlive());
+    if (m_phase == Phase::Waiting || m_phase == Phase::Streaming)
+        m_keepAlive.start(m_setup.keepAliveMs);
+}
+
+void ChatExchange::clientFrame(const QByteArray &frame, bool content)
+{
     if (m_phase == Phase::Waiting) {
         if (!content) {
             // Held: until the answer shows content, a failure may still go elsewhere.
@@ -198,8 +265,10 @@ void ChatExchange::attemptFrame(const QByteArray &frame, bool content)
 void ChatExchange::attemptUsage(const TokenUsage &usage)
 {
     m_usage = usage;
-    if (m_capture)
+    if (m_capture && !m_native)
         m_capture->streamUsage(usage);
+    if (m_translator)
+        m_translator->streamUsage(usage);
 }
 
 void ChatExchange::attemptCompleted(const QByteArray &terminator)
@@ -211,14 +280,20 @@ void ChatExchange::attemptCompleted(const QByteArray &terminator)
     success.firstByteMs = m_attempt ? m_attempt->firstByteMs() : -1;
     m_setup.plan->finish(*m_lastAttempt, success);
     endAttempt();
-    if (m_capture) {
+    if (m_capture && !m_native) {
         m_capture->streamCompleted(terminator);
         if (std::optional<CacheEntry> entry = m_capture->entry())
             m_setup.cache->store(m_setup.cacheKey, std::move(*entry));
     }
+    QByteArray end = terminator;
+    if (m_translator) {
+        // The dialect's closing events: those before its terminator go out now.
+        m_translator->streamCompleted(terminator);
+        end = m_translatedEnd;
+    }
     beginStream();
-    finishAfterRecord(200, {}, [this, terminator] {
-        sendChunk(terminator);
+    finishAfterRecord(200, {}, [this, end] {
+        sendChunk(end);
         sendChunk({});
     });
 }
@@ -233,12 +308,21 @@ void ChatExchange::attemptAnswered(const QByteArray &body, const TokenUsage &usa
     success.firstByteMs = m_attempt ? m_attempt->firstByteMs() : -1;
     m_setup.plan->finish(*m_lastAttempt, success);
     endAttempt();
-    if (m_setup.cache) {
+    if (m_setup.cache && !m_native) {
         if (std::optional<CacheEntry> entry = CachedAnswer::fromResult(ChatResult{body, usage, std::nullopt}))
             m_setup.cache->store(m_setup.cacheKey, std::move(*entry));
     }
+    QByteArray shapedBody = body;
+    if (!m_native) {
+        auto shaped = m_setup.dialect->answer(body);
+        if (const ApiError *error = std::get_if<ApiError>(&shaped)) {
+            failBeforeAnswer(*error, std::nullopt);
+            return;
+        }
+        shapedBody = std::get<QByteArray>(std::move(shaped));
+    }
     const HeaderPairs headers = routeHeaders();
-    finishAfterRecord(200, {}, [this, body, headers] {
+    finishAfterRecord(200, {}, [this, body = std::move(shapedBody), headers] {
         if (clientConnected())
             sendResponse(m_responder, 200, QByteArrayLiteral("application/json"), body, headers);
     });
@@ -257,6 +341,7 @@ void ChatExchange::attemptFailed(const AttemptResult &result)
         return;
     m_prelude.clear();
     m_usage = {};
+    m_translator.reset();
     if (m_capture)
         m_capture.emplace(m_setup.cache->maxBytes());  // the next attempt starts afresh
     run(m_setup.plan->next(*m_lastAttempt, result));
@@ -269,16 +354,15 @@ void ChatExchange::failBeforeAnswer(const ApiError &error, std::optional<qint64>
         headers.append({QByteArrayLiteral("Retry-After"), retryAfterSeconds(*retryAfterMs)});
     finishAfterRecord(error.status, error.message, [this, error, headers] {
         if (clientConnected())
-            sendError(m_responder, error, headers);
+            m_setup.dialect->sendError(m_responder, error, headers);
     });
 }
 
 void ChatExchange::failStream(const ApiError &error)
 {
-    // OpenAI SDKs raise on a data event that carries "error"; no [DONE].
-    const QByteArray payload = error.upstreamBody.isEmpty() ? OpenAiChatDialect::errorBody(error) : error.upstreamBody;
-    finishAfterRecord(error.status, error.message, [this, payload] {
-        sendChunk("data: " + payload + "\n\n");
+    const QByteArray event = m_setup.dialect->streamError(error);
+    finishAfterRecord(error.status, error.message, [this, event] {
+        sendChunk(event);
         sendChunk({});
     });
 }
@@ -286,6 +370,7 @@ void ChatExchange::failStream(const ApiError &error)
 void ChatExchange::finishAfterRecord(int status, const QString &error, std::function<void()> tail)
 {
     m_phase = Phase::Finishing;
+    m_keepAlive.stop();
     UsageRecord record = m_setup.record;
     record.status = status;
     record.error = error;
@@ -295,6 +380,7 @@ void ChatExchange::finishAfterRecord(int status, const QString &error, std::func
     record.promptTokens = m_usage.prompt;
     record.completionTokens = m_usage.completion;
     record.cachedTokens = m_usage.cached;
+    record.cacheWriteTokens = m_usage.cacheWrite;
     record.reasoningTokens = m_usage.reasoning;
     record.attempts = m_setup.plan->attempts();
     if (record.cacheHit) {
@@ -386,6 +472,8 @@ void ChatExchange::sendChunk(const QByteArray &data)
     if (!clientConnected())
         return;
     m_responder.writeBody(data.isEmpty() ? QByteArray(kLastChunk) : httpChunk(data));
+    if (m_keepAlive.isActive())
+        m_keepAlive.start(m_setup.keepAliveMs);  // silence is counted from the last write
 }
 
 } // namespace onegate

@@ -3,6 +3,7 @@
 #include "UpstreamAttempt.h"
 #include "cache/CacheEntry.h"
 #include "cache/StreamCapture.h"
+#include "dialects/ClientDialect.h"
 #include "http/HttpResponses.h"
 #include "routing/RoutePlan.h"
 #include "usage/UsageRecord.h"
@@ -57,6 +58,12 @@ public:
         ResponseCache *cache = nullptr;
         QByteArray cacheKey;
         std::optional<CacheEntry> cached;
+        // The client's dialect: renders answers, streams and errors (never null).
+        std::unique_ptr<const ClientDialect> dialect;
+        // A stream that shows nothing for this long gets the dialect's keep-alive event
+        // (if it has one); after the provider has begun answering, such a wait also ends
+        // the chance to fail over, since the response head must go out first.
+        int keepAliveMs = 10'000;
     };
 
     ChatExchange(QHttpServerResponder &&responder, Setup setup, QObject *parent = nullptr);
@@ -85,6 +92,14 @@ private:
     void attemptAnswered(const QByteArray &body, const TokenUsage &usage) override;
     void attemptFailed(const AttemptResult &result) override;
 
+    // A frame in the client's dialect (translated, native, or OpenAI for OpenAI clients).
+    void clientFrame(const QByteArray &frame, bool content);
+    // What the client gets of the attempt's frames: through the dialect's translator
+    // unless the provider speaks the client's dialect.
+    StreamOutlet translatedOutlet();
+    void translationFailed();
+    void keepAliveTick();
+
     // Nothing was written yet: the client gets a plain HTTP error.
     void failBeforeAnswer(const ApiError &error, std::optional<qint64> retryAfterMs);
     // The stream has begun: an error event, no terminator.
@@ -106,6 +121,11 @@ private:
     Setup m_setup;
     std::unique_ptr<UpstreamAttempt> m_attempt;
     std::optional<Attempt> m_lastAttempt;  // the route that answers (or failed last)
+    bool m_native = false;                 // that route speaks the client's dialect
+    std::unique_ptr<ChatStreamSink> m_translator;  // this attempt's stream, for the client
+    QByteArray m_translatedEnd;                    // the translator's terminator
+    std::optional<ApiError> m_translationError;
+    QTimer m_keepAlive;
     QTimer m_retryTimer;                   // a backoff between attempts
     Phase m_phase = Phase::Waiting;
     QList<QByteArray> m_prelude;  // stream frames without content, held until content comes

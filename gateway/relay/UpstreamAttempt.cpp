@@ -19,6 +19,10 @@ UpstreamAttempt::UpstreamAttempt(Attempt attempt, ChatCall call, Listener &liste
     , m_call(std::move(call))
     , m_listener(listener)
 {
+    const ProviderAdapter *adapter = m_attempt.provider->adapter();
+    const ChatCodec *native = m_call.dialect == WireDialect::OpenAiChat ? nullptr : adapter->nativeCodec(m_call.dialect);
+    m_codec = native ? native : adapter;
+    m_native = native != nullptr;
 }
 
 UpstreamAttempt::~UpstreamAttempt()
@@ -34,14 +38,17 @@ UpstreamAttempt::~UpstreamAttempt()
 void UpstreamAttempt::start()
 {
     m_clock.start();
-    const ProviderAdapter *adapter = m_attempt.provider->adapter();
-    auto request = adapter->chatRequest(m_call);
+    if (!m_native && m_call.untranslatable) {
+        fail(*m_call.untranslatable);
+        return;
+    }
+    auto request = m_codec->chatRequest(m_call);
     if (const ApiError *error = std::get_if<ApiError>(&request)) {
         fail(*error);
         return;
     }
     if (m_call.stream)
-        m_decoder = adapter->streamDecoder(m_call);
+        m_decoder = m_codec->streamDecoder(m_call);
     m_upstream = m_attempt.provider->transport()->start(std::get<UpstreamRequest>(request),
                                                         m_call.provider->policy, m_call.stream, this);
     connect(m_upstream, &UpstreamCall::responseStarted, this, &UpstreamAttempt::onStarted);
@@ -91,14 +98,14 @@ void UpstreamAttempt::onFinished()
         return;
     }
     if (m_status < 200 || m_status >= 300) {
-        fail(m_attempt.provider->adapter()->mapError(m_status, m_body, m_upstream->responseHeader("Content-Type")));
+        fail(m_codec->mapError(m_status, m_body, m_upstream->responseHeader("Content-Type")));
         return;
     }
     if (m_decoder) {
         m_decoder->finish(*this);
         return;
     }
-    ChatResult result = m_attempt.provider->adapter()->decodeChat(m_call, m_body);
+    ChatResult result = m_codec->decodeChat(m_call, m_body);
     if (result.error) {
         fail(*result.error);
         return;

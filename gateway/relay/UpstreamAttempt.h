@@ -22,12 +22,13 @@ public:
     class Listener {
     public:
         virtual ~Listener() = default;
-        // A stream event in the client's dialect; `content` as in ChatStreamSink.
+        // A stream event (in the client's dialect when native(), else OpenAI Chat);
+        // `content` as in ChatStreamSink.
         virtual void attemptFrame(const QByteArray &frame, bool content) = 0;
         virtual void attemptUsage(const TokenUsage &usage) = 0;
         // The stream ended cleanly with the dialect's terminator.
         virtual void attemptCompleted(const QByteArray &terminator) = 0;
-        // A non-streaming answer, whole, in the client's dialect.
+        // A non-streaming answer, whole (dialect as for attemptFrame).
         virtual void attemptAnswered(const QByteArray &body, const TokenUsage &usage) = 0;
         // The attempt failed; `result` says how, for the router and for the client.
         virtual void attemptFailed(const AttemptResult &result) = 0;
@@ -43,6 +44,9 @@ public:
     // nothing more is reported.
     void abort();
     const Attempt &attempt() const { return m_attempt; }
+    // The provider speaks the client's dialect: frames, answers and error bodies are
+    // already the client's (ProviderAdapter::nativeCodec). Otherwise they are OpenAI Chat.
+    bool native() const { return m_native; }
     // Time from start() to the provider's first byte, -1 before it.
     qint64 firstByteMs() const { return m_firstByteMs; }
     qint64 elapsedMs() const { return m_clock.elapsed(); }
@@ -63,6 +67,8 @@ private:
 
     Attempt m_attempt;
     ChatCall m_call;
+    const ChatCodec *m_codec;
+    bool m_native;
     Listener &m_listener;
     QPointer<UpstreamCall> m_upstream;
     std::unique_ptr<ChatStreamDecoder> m_decoder;

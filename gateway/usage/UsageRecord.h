@@ -16,7 +16,8 @@ struct UsageRecord {
     int status = 0;
     qint64 promptTokens = 0;
     qint64 completionTokens = 0;
-    qint64 cachedTokens = 0;
+    qint64 cachedTokens = 0;      // read from the provider's prompt cache (in promptTokens)
+    qint64 cacheWriteTokens = 0;  // written to it (in promptTokens)
     qint64 reasoningTokens = 0;
     qint64 latencyMs = 0;
     qint64 firstTokenMs = -1;  // -1 when nothing was streamed

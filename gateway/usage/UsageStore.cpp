@@ -73,7 +73,7 @@ QStringList splitStatements(const QString &script)
 constexpr auto kSelectColumns =
     "time_ms, access_key, requested_model, provider, upstream_model, status, prompt_tokens, "
     "completion_tokens, cached_tokens, reasoning_tokens, latency_ms, first_token_ms, stream, "
-    "error, attempts, cache_hit";
+    "error, attempts, cache_hit, cache_write_tokens";
 
 } // namespace
 
@@ -334,8 +334,8 @@ bool UsageStore::insert(const QList<UsageRecord> &batch, QString *error)
         const bool prepared = m_insert->prepare(
             u"INSERT INTO usage (time_ms, access_key, requested_model, provider, upstream_model, "
             u"status, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, "
-            u"latency_ms, first_token_ms, stream, error, attempts, cache_hit) "
-            u"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+            u"latency_ms, first_token_ms, stream, error, attempts, cache_hit, cache_write_tokens) "
+            u"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
         if (!prepared) {
             setError(error, describe(u"cannot prepare the usage insert"_s, m_insert->lastError()));
             m_insert.reset();
@@ -366,6 +366,7 @@ bool UsageStore::insert(const QList<UsageRecord> &batch, QString *error)
                                                    : QVariant(record.error));
         query.bindValue(14, record.attempts);
         query.bindValue(15, record.cacheHit ? 1 : 0);
+        query.bindValue(16, record.cacheWriteTokens);
         if (!query.exec()) {
             setError(error, describe(u"cannot insert a usage row"_s, query.lastError()));
             query.finish();
@@ -435,6 +436,7 @@ QList<UsageRecord> UsageStore::recent(int limit) const
         record.error = query.value(13).toString();
         record.attempts = query.value(14).toInt();
         record.cacheHit = query.value(15).toInt() != 0;
+        record.cacheWriteTokens = query.value(16).toLongLong();
         records.append(record);
     }
     return records;

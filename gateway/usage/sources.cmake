@@ -13,4 +13,5 @@ qt_add_resources(onegate_gateway "usage_migrations"
     FILES
         usage/migrations/0001_usage.sql
         usage/migrations/0002_attempts.sql
-        usage/migrations/0003_cache_hit.sql)
+        usage/migrations/0003_cache_hit.sql
+        usage/migrations/0004_cache_write.sql)

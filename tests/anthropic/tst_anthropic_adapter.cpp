@@ -3,6 +3,7 @@
 // golden JSON, response and stream decoding (every stream also split at every byte),
 // tool call reassembly, usage, finish reasons, errors and the model list.
 
+#include "../support/ChatCalls.h"
 #include "anthropic/AnthropicAdapter.h"
 #include "anthropic/AnthropicRequest.h"
 #include "anthropic/AnthropicToolIds.h"
@@ -166,7 +167,7 @@ RecordingSink decodeStream(const QByteArray &stream, bool clientWantsUsage = fal
 {
     AnthropicAdapter adapter;
     const ProviderSettings settings = provider();
-    ChatCall call{&settings, "sk-test-anthropic", u"claude-test"_s, {}, true, clientWantsUsage};
+    ChatCall call = onegate::test::chatCall(&settings, "sk-test-anthropic", u"claude-test"_s, {}, true, clientWantsUsage);
     auto decoder = adapter.streamDecoder(call);
     RecordingSink sink;
     if (cut < 0) {
@@ -196,8 +197,8 @@ std::variant<QJsonObject, ApiError> build(const QJsonObject &body,
                                           const ProviderSettings &settings = provider())
 {
     AnthropicAdapter adapter;
-    ChatCall call{&settings, "sk-test-anthropic", model, body, body.value("stream"_L1).toBool(),
-                  false};
+    ChatCall call = onegate::test::chatCall(&settings, "sk-test-anthropic", model, body, body.value("stream"_L1).toBool(),
+                  false);
     auto request = adapter.chatRequest(call);
     if (const ApiError *error = std::get_if<ApiError>(&request))
         return *error;
@@ -403,7 +404,7 @@ void TestAnthropicAdapter::requestHeaders()
 {
     AnthropicAdapter adapter;
     ProviderSettings settings = provider();
-    ChatCall call{&settings, "sk-test-anthropic", u"claude-test"_s, userChat(), false, false};
+    ChatCall call = onegate::test::chatCall(&settings, "sk-test-anthropic", u"claude-test"_s, userChat(), false, false);
     UpstreamRequest request = std::get<UpstreamRequest>(adapter.chatRequest(call));
     QCOMPARE(request.method, "POST"_ba);
     QCOMPARE(header(request, "x-api-key"), "sk-test-anthropic"_ba);
@@ -456,7 +457,7 @@ void TestAnthropicAdapter::endpointUrl()
     QFETCH(QString, models);
     AnthropicAdapter adapter;
     const ProviderSettings settings = provider(base);
-    ChatCall call{&settings, {}, u"m"_s, userChat(), false, false};
+    ChatCall call = onegate::test::chatCall(&settings, {}, u"m"_s, userChat(), false, false);
     QCOMPARE(std::get<UpstreamRequest>(adapter.chatRequest(call)).url.toString(), messages);
     const UpstreamRequest list = adapter.modelListRequest(settings, "sk-test-anthropic");
     QCOMPARE(list.method, "GET"_ba);
@@ -863,7 +864,7 @@ void TestAnthropicAdapter::nonStream()
 
     AnthropicAdapter adapter;
     const ProviderSettings settings = provider();
-    ChatCall call{&settings, {}, u"claude-test"_s, userChat(), false, false};
+    ChatCall call = onegate::test::chatCall(&settings, {}, u"claude-test"_s, userChat(), false, false);
     const QByteArray raw = fixture(file);
     const ChatResult result = adapter.decodeChat(call, raw);
     QVERIFY(!result.error);
@@ -930,7 +931,7 @@ void TestAnthropicAdapter::finishReasons()
     QFETCH(QString, finish);
     AnthropicAdapter adapter;
     const ProviderSettings settings = provider();
-    ChatCall call{&settings, {}, u"claude-test"_s, userChat(), false, false};
+    ChatCall call = onegate::test::chatCall(&settings, {}, u"claude-test"_s, userChat(), false, false);
     const QJsonObject message{
         {"type"_L1, "message"_L1},
         {"id"_L1, "msg_x"_L1},
@@ -998,7 +999,7 @@ void TestAnthropicAdapter::usageMapping()
 
     AnthropicAdapter adapter;
     const ProviderSettings settings = provider();
-    ChatCall call{&settings, {}, u"claude-test"_s, userChat(), false, false};
+    ChatCall call = onegate::test::chatCall(&settings, {}, u"claude-test"_s, userChat(), false, false);
     const QJsonObject message{{"type"_L1, "message"_L1},
                               {"content"_L1, QJsonArray()},
                               {"stop_reason"_L1, "end_turn"_L1},
@@ -1043,7 +1044,7 @@ void TestAnthropicAdapter::nonStreamBroken()
     QFETCH(QString, code);
     AnthropicAdapter adapter;
     const ProviderSettings settings = provider();
-    ChatCall call{&settings, {}, u"claude-test"_s, userChat(), false, false};
+    ChatCall call = onegate::test::chatCall(&settings, {}, u"claude-test"_s, userChat(), false, false);
     const ChatResult result = adapter.decodeChat(call, body);
     QVERIFY(result.error);
     QCOMPARE(result.error->status, status);

@@ -3,6 +3,7 @@
 // relay with the prompt-filter chunk folded, tool call reassembly, usage, finish reasons,
 // error relay and the deployment list. Every stream fixture is also fed split at every byte.
 
+#include "../support/ChatCalls.h"
 #include "azure/AzureAdapter.h"
 
 #include <QFile>
@@ -270,7 +271,7 @@ void TestAzureAdapter::requestUrl()
     QFETCH(QString, deployment);
     QFETCH(QString, url);
     const ProviderSettings settings = provider(base, apiVersion);
-    const ChatCall call{&settings, "sk-test-azure", deployment, QJsonObject{{u"messages"_s, QJsonArray{}}}, false, false};
+    const ChatCall call = onegate::test::chatCall(&settings, "sk-test-azure", deployment, QJsonObject{{u"messages"_s, QJsonArray{}}}, false, false);
     const UpstreamRequest built = request(call);
     QCOMPARE(built.method, "POST"_ba);
     QCOMPARE(built.url.toString(QUrl::FullyEncoded), url);
@@ -285,7 +286,7 @@ void TestAzureAdapter::requestMatchesTheDocumentedShape()
     QString expected = shape.value(u"url"_s).toString();
     expected.replace(u"{resource-name}"_s, u"contoso"_s).replace(u"{deployment-id}"_s, u"gpt-4o"_s);
     const ProviderSettings settings = provider(u"https://contoso.openai.azure.com"_s, u"2024-10-21"_s);
-    const UpstreamRequest built = request({&settings, "sk-test-azure", u"gpt-4o"_s, {}, false, false});
+    const UpstreamRequest built = request(onegate::test::chatCall(&settings, "sk-test-azure", u"gpt-4o"_s, {}, false, false));
     QCOMPARE(built.method, shape.value(u"method"_s).toString().toLatin1());
     QCOMPARE(built.url.toString(), expected);
     const QJsonObject headers = shape.value(u"headers"_s).toObject();
@@ -298,7 +299,7 @@ void TestAzureAdapter::requestHeaders()
 {
     ProviderSettings settings = provider();
     settings.extraHeaders = {{"x-ms-client-request-id", "onegate-test"}};
-    ChatCall call{&settings, "sk-test-azure-key", u"gpt-4o"_s, {}, true, false};
+    ChatCall call = onegate::test::chatCall(&settings, "sk-test-azure-key", u"gpt-4o"_s, {}, true, false);
     UpstreamRequest built = request(call);
     QCOMPARE(header(built, "api-key"), "sk-test-azure-key"_ba);
     // A resource key in Authorization would be read as an Entra ID token and refused.
@@ -332,7 +333,7 @@ void TestAzureAdapter::goldenBody()
     if (stream)
         body.insert(u"stream"_s, true);
     const ProviderSettings settings = provider();
-    const UpstreamRequest built = request({&settings, "sk-test-azure", u"gpt-4o-prod"_s, body, stream, false});
+    const UpstreamRequest built = request(onegate::test::chatCall(&settings, "sk-test-azure", u"gpt-4o-prod"_s, body, stream, false));
     // "model" names the deployment (Azure routes by the path and ignores it, as the
     // official AzureOpenAI client sends it); a stream also asks for usage.
     QCOMPARE(jsonOf(built.body), jsonOf(readData(golden)));
@@ -360,12 +361,12 @@ void TestAzureAdapter::streamOptionsByApiVersion()
     QCOMPARE(AzureAdapter::acceptsStreamOptions(apiVersion), asked);
     const ProviderSettings settings = provider(u"https://contoso.openai.azure.com"_s, apiVersion);
     const QJsonObject body{{u"messages"_s, QJsonArray{}}, {u"stream"_s, true}};
-    const QJsonObject sent = jsonOf(request({&settings, {}, u"d"_s, body, true, false}).body);
+    const QJsonObject sent = jsonOf(request(onegate::test::chatCall(&settings, {}, u"d"_s, body, true, false)).body);
     QCOMPARE(sent.contains(u"stream_options"_s), asked);
     if (asked)
         QCOMPARE(sent.value(u"stream_options"_s).toObject().value(u"include_usage"_s), QJsonValue(true));
     // Never on a plain request.
-    const QJsonObject plain = jsonOf(request({&settings, {}, u"d"_s, {{u"messages"_s, QJsonArray{}}}, false, false}).body);
+    const QJsonObject plain = jsonOf(request(onegate::test::chatCall(&settings, {}, u"d"_s, {{u"messages"_s, QJsonArray{}}}, false, false)).body);
     QVERIFY(!plain.contains(u"stream_options"_s));
 }
 
@@ -376,7 +377,7 @@ void TestAzureAdapter::clientStreamOptionsPassThrough()
     const ProviderSettings settings = provider(u"https://contoso.openai.azure.com"_s, u"2024-06-01"_s);
     const QJsonObject options{{u"include_usage"_s, true}, {u"x_other"_s, u"kept"_s}};
     const QJsonObject body{{u"messages"_s, QJsonArray{}}, {u"stream"_s, true}, {u"stream_options"_s, options}};
-    const QJsonObject sent = jsonOf(request({&settings, {}, u"d"_s, body, true, true}).body);
+    const QJsonObject sent = jsonOf(request(onegate::test::chatCall(&settings, {}, u"d"_s, body, true, true)).body);
     QCOMPARE(sent.value(u"stream_options"_s).toObject(), options);
 }
 
@@ -394,7 +395,7 @@ void TestAzureAdapter::notADeploymentName()
     QFETCH(QString, deployment);
     AzureAdapter adapter;
     const ProviderSettings settings = provider();
-    const auto built = adapter.chatRequest({&settings, {}, deployment, {}, false, false});
+    const auto built = adapter.chatRequest(onegate::test::chatCall(&settings, {}, deployment, {}, false, false));
     QVERIFY(std::holds_alternative<ApiError>(built));
     QCOMPARE(std::get<ApiError>(built).status, 400);
     QCOMPARE(std::get<ApiError>(built).param, u"model"_s);

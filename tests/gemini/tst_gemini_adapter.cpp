@@ -2,6 +2,7 @@
 // golden request translations (tests/data/gemini): request building, response and
 // stream decoding, tool call reassembly, usage, finish reasons, errors, the model list.
 
+#include "../support/ChatCalls.h"
 #include "gemini/GeminiAdapter.h"
 #include "gemini/GeminiFakeDialect.h"
 #include "gemini/GeminiRequest.h"
@@ -182,7 +183,7 @@ RecordingSink decode(const QByteArray &stream, bool clientWantsUsage, qsizetype 
 {
     GeminiAdapter adapter;
     const ProviderSettings settings = provider();
-    ChatCall call{&settings, kKey, u"gemini-2.5-flash"_s, {}, true, clientWantsUsage};
+    ChatCall call = onegate::test::chatCall(&settings, kKey, u"gemini-2.5-flash"_s, {}, true, clientWantsUsage);
     auto decoder = adapter.streamDecoder(call);
     RecordingSink sink;
     if (cut < 0) {
@@ -200,7 +201,7 @@ std::variant<UpstreamRequest, ApiError> build(const QJsonObject &body, bool stre
                                               const ProviderSettings &settings = provider())
 {
     GeminiAdapter adapter;
-    ChatCall call{&settings, kKey, model, body, stream, false};
+    ChatCall call = onegate::test::chatCall(&settings, kKey, model, body, stream, false);
     return adapter.chatRequest(call);
 }
 
@@ -682,7 +683,7 @@ void TestGeminiAdapter::decodeAnswer()
 
     GeminiAdapter adapter;
     const ProviderSettings settings = provider();
-    ChatCall call{&settings, kKey, u"gemini-2.5-flash"_s, {}, false, false};
+    ChatCall call = onegate::test::chatCall(&settings, kKey, u"gemini-2.5-flash"_s, {}, false, false);
     const QByteArray body = fixture(file);
     const ChatResult result = adapter.decodeChat(call, body);
     QVERIFY2(!result.error, result.error ? qPrintable(result.error->message) : "");
@@ -792,7 +793,7 @@ void TestGeminiAdapter::finishReasonMapping()
 
     GeminiAdapter adapter;
     const ProviderSettings settings = provider();
-    ChatCall call{&settings, kKey, u"m"_s, {}, false, false};
+    ChatCall call = onegate::test::chatCall(&settings, kKey, u"m"_s, {}, false, false);
     const ChatResult result = adapter.decodeChat(call, body);
     QVERIFY(!result.error);
     QCOMPARE(jsonOf(result.body)
@@ -817,7 +818,7 @@ void TestGeminiAdapter::decodeGeneratesDistinctToolIds()
 {
     GeminiAdapter adapter;
     const ProviderSettings settings = provider();
-    ChatCall call{&settings, kKey, u"m"_s, {}, false, false};
+    ChatCall call = onegate::test::chatCall(&settings, kKey, u"m"_s, {}, false, false);
     QSet<QString> ids;
     for (int round = 0; round < 2; ++round) {
         const QJsonObject answer = jsonOf(
@@ -859,7 +860,7 @@ void TestGeminiAdapter::decodeInvalid()
     QFETCH(QString, code);
     GeminiAdapter adapter;
     const ProviderSettings settings = provider();
-    ChatCall call{&settings, kKey, u"m"_s, {}, false, false};
+    ChatCall call = onegate::test::chatCall(&settings, kKey, u"m"_s, {}, false, false);
     const ChatResult result = adapter.decodeChat(call, body);
     QVERIFY(result.error.has_value());
     QCOMPARE(result.error->status, status);
@@ -872,7 +873,7 @@ void TestGeminiAdapter::thoughtSignatureRoundTrip()
     // Turn 1: Gemini calls `now` with a signature; the client gets it in extra_content.
     GeminiAdapter adapter;
     const ProviderSettings settings = provider();
-    ChatCall call{&settings, kKey, u"gemini-2.5-pro"_s, {}, false, false};
+    ChatCall call = onegate::test::chatCall(&settings, kKey, u"gemini-2.5-pro"_s, {}, false, false);
     const QByteArray recorded =
         fixture(u"function_call_response_thinking_thought_signature.json"_s);
     const QString signature = jsonOf(recorded)

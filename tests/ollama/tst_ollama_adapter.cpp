@@ -2,6 +2,7 @@
 // and golden request bodies (tests/data/ollama): request building, non-stream and stream
 // decoding, tool call reassembly, usage, finish reasons, error mapping, the model list.
 
+#include "../support/ChatCalls.h"
 #include "ChunkReassembly.h"
 #include "ollama/OllamaAdapter.h"
 
@@ -193,7 +194,7 @@ void TestOllamaAdapter::goldenRequest()
     const ProviderSettings settings = provider();
     const QJsonObject body = jsonOf(readData(request));
     QVERIFY(!body.isEmpty());
-    ChatCall call{&settings, {}, upstreamModel, body, body.value("stream"_L1).toBool(), false};
+    ChatCall call = onegate::test::chatCall(&settings, {}, upstreamModel, body, body.value("stream"_L1).toBool(), false);
     const auto built = adapter.chatRequest(call);
     QVERIFY2(std::holds_alternative<UpstreamRequest>(built),
              qPrintable(std::get_if<ApiError>(&built) ? std::get<ApiError>(built).message : QString()));
@@ -236,7 +237,7 @@ void TestOllamaAdapter::requestRefused()
 
     OllamaAdapter adapter;
     const ProviderSettings settings = provider();
-    ChatCall call{&settings, {}, u"llama3.2"_s, jsonOf(body), false, false};
+    ChatCall call = onegate::test::chatCall(&settings, {}, u"llama3.2"_s, jsonOf(body), false, false);
     const auto built = adapter.chatRequest(call);
     QVERIFY(std::holds_alternative<ApiError>(built));
     const ApiError &error = std::get<ApiError>(built);
@@ -254,7 +255,7 @@ void TestOllamaAdapter::requestHeaders()
     const QJsonObject body{{u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, u"hi"_s}}}}};
 
     // Ollama behind a proxy (or ollama.com): the provider's key as a Bearer token.
-    ChatCall call{&settings, "sk-test-ollama-proxy", u"llama3.2"_s, body, true, false};
+    ChatCall call = onegate::test::chatCall(&settings, "sk-test-ollama-proxy", u"llama3.2"_s, body, true, false);
     UpstreamRequest request = std::get<UpstreamRequest>(adapter.chatRequest(call));
     QCOMPARE(request.method, "POST"_ba);
     QCOMPARE(header(request, "Authorization"), "Bearer sk-test-ollama-proxy"_ba);
@@ -302,7 +303,7 @@ void TestOllamaAdapter::urls()
     OllamaAdapter adapter;
     const ProviderSettings settings = provider(base);
     const QJsonObject body{{u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, u"hi"_s}}}}};
-    ChatCall call{&settings, {}, u"m"_s, body, false, false};
+    ChatCall call = onegate::test::chatCall(&settings, {}, u"m"_s, body, false, false);
     QCOMPARE(std::get<UpstreamRequest>(adapter.chatRequest(call)).url.toString(), chat);
     QCOMPARE(adapter.modelListRequest(settings, {}).url.toString(), tags);
 }

@@ -1,3 +1,4 @@
+#include "../support/ChatCalls.h"
 #include "core/SseParser.h"
 #include "openai/OpenAiAdapter.h"
 
@@ -10,6 +11,7 @@ using namespace onegate;
 using namespace Qt::StringLiterals;
 
 namespace {
+
 
 QByteArray fixture(const QString &relative)
 {
@@ -122,7 +124,7 @@ void TestOpenAiAdapter::requestRewritesOnlyTheModel()
     const ProviderSettings settings = provider();
     QJsonObject body = jsonOf(fixture(u"openai/chat_request_messages_tools.json"_s));
     body.insert(u"x_vendor_extension"_s, QJsonObject{{u"keep"_s, QJsonArray{1, 2, 3}}});
-    ChatCall call{&settings, "sk-test-upstream", u"gpt-4o-mini"_s, body, false, false};
+    ChatCall call = onegate::test::chatCall(&settings, "sk-test-upstream", u"gpt-4o-mini"_s, body, false, false);
     const QJsonObject sent = jsonOf(std::get<UpstreamRequest>(adapter.chatRequest(call)).body);
     QJsonObject expected = body;
     expected.insert(u"model"_s, u"gpt-4o-mini"_s);
@@ -137,7 +139,7 @@ void TestOpenAiAdapter::streamRequestAsksForUsage()
                      {u"messages"_s, QJsonArray{}},
                      {u"stream"_s, true},
                      {u"stream_options"_s, QJsonObject{{u"x_other"_s, u"kept"_s}}}};
-    ChatCall call{&settings, {}, u"up"_s, body, true, false};
+    ChatCall call = onegate::test::chatCall(&settings, {}, u"up"_s, body, true, false);
     const QJsonObject sent = jsonOf(std::get<UpstreamRequest>(adapter.chatRequest(call)).body);
     const QJsonObject options = sent.value(u"stream_options"_s).toObject();
     QCOMPARE(options.value(u"include_usage"_s), QJsonValue(true));
@@ -150,7 +152,7 @@ void TestOpenAiAdapter::requestHeaders()
     OpenAiAdapter adapter;
     ProviderSettings settings = provider();
     settings.extraHeaders = {{"HTTP-Referer", "https://onegate.local"}};
-    ChatCall call{&settings, "sk-test-upstream", u"m"_s, QJsonObject{{u"model"_s, u"m"_s}}, false, false};
+    ChatCall call = onegate::test::chatCall(&settings, "sk-test-upstream", u"m"_s, QJsonObject{{u"model"_s, u"m"_s}}, false, false);
     const UpstreamRequest request = std::get<UpstreamRequest>(adapter.chatRequest(call));
     QCOMPARE(request.method, "POST"_ba);
     QCOMPARE(header(request, "Authorization"), "Bearer sk-test-upstream"_ba);
@@ -183,7 +185,7 @@ void TestOpenAiAdapter::urlKeepsTheBasePath()
     QFETCH(QString, models);
     OpenAiAdapter adapter;
     const ProviderSettings settings = provider(base);
-    ChatCall call{&settings, {}, u"m"_s, {}, false, false};
+    ChatCall call = onegate::test::chatCall(&settings, {}, u"m"_s, {}, false, false);
     QCOMPARE(std::get<UpstreamRequest>(adapter.chatRequest(call)).url.toString(), chat);
     QCOMPARE(adapter.modelListRequest(settings, {}).url.toString(), models);
 }

@@ -2,9 +2,13 @@
 // from outside (the Node SDK test, process-level checks).
 //
 //   fake_upstream [--kind openai|anthropic|gemini|ollama|azure] [--port N] [--key KEY]
+//                 [--log-requests]
 //
 // Prints `fake_upstream listening on http://127.0.0.1:PORT` once bound, then one line
-// `aborted` for every client abort; exits 0 on SIGTERM or SIGINT. The scenario table is
+// `aborted` for every client abort; exits 0 on SIGTERM or SIGINT. With --log-requests it
+// also prints `request METHOD TARGET model=MODEL` for every request it parsed (TARGET as
+// sent, query included; MODEL from the JSON body, empty when there is none), so a test
+// driving a real client sees what reached the provider. The scenario table is
 // in FakeUpstream.h. Lines on stdin steer it while it runs (a test's "the provider starts
 // failing now"), each answered with `ok` on stdout:
 //   script S1 S2 ...   the next POSTs answer these scenarios in order
@@ -64,9 +68,12 @@ int main(int argc, char **argv)
     const QCommandLineOption kindOption(QStringLiteral("kind"),
                                         QStringLiteral("provider wire format: openai (default), anthropic, gemini, ollama, azure"),
                                         QStringLiteral("KIND"), QStringLiteral("openai"));
+    const QCommandLineOption logOption(QStringLiteral("log-requests"),
+                                       QStringLiteral("print one line per request received"));
     parser.addOption(kindOption);
     parser.addOption(portOption);
     parser.addOption(keyOption);
+    parser.addOption(logOption);
     parser.process(app);
 
     bool portOk = false;
@@ -100,6 +107,14 @@ int main(int argc, char **argv)
         std::fputs("aborted\n", stdout);
         std::fflush(stdout);
     });
+    if (parser.isSet(logOption)) {
+        QObject::connect(&fake, &onegate::test::FakeUpstream::requestReceived, &app, [&fake](int index) {
+            const onegate::test::RecordedRequest &request = fake.requests().at(index);
+            std::printf("request %s %s model=%s\n", request.method.constData(), request.path.constData(),
+                        qUtf8Printable(request.body.value(QStringLiteral("model")).toString()));
+            std::fflush(stdout);
+        });
+    }
     QSocketNotifier control(STDIN_FILENO, QSocketNotifier::Read);
     QByteArray pending;
     QObject::connect(&control, &QSocketNotifier::activated, &app, [&fake, &pending, &control] {

@@ -282,6 +282,7 @@ void TestUsage::tableHasExactlyTheExpectedColumns()
         u"provider"_s,     u"upstream_model"_s,    u"status"_s,          u"prompt_tokens"_s,
         u"completion_tokens"_s, u"cached_tokens"_s, u"reasoning_tokens"_s, u"latency_ms"_s,
         u"first_token_ms"_s, u"stream"_s,          u"error"_s,          u"attempts"_s,      u"cache_hit"_s,
+        u"cache_write_tokens"_s,
     };
     QCOMPARE(columns, expected);
 

@@ -30,6 +30,8 @@ const char *const kFixtureFiles[] = {
     "error_529_overloaded.json",
     "stream_error_event_overloaded_docs.sse",
     "models_list.composed.json",
+    "count_tokens_response_docs.json",
+    "count_tokens_response_tools_docs.json",
 };
 
 QByteArray invalidRequest(const QString &message)
@@ -50,7 +52,7 @@ QList<QJsonObject> blocksOf(const QJsonObject &message)
 
 // What the real API refuses before generating anything; empty when the body passes.
 // A non-empty `recorded` means: answer with the recorded tool_result 400.
-QString problemWith(const QJsonObject &body, bool *recorded)
+QString problemWith(const QJsonObject &body, bool systemTurns, bool *recorded)
 {
     *recorded = false;
     if (!body.value("max_tokens"_L1).isDouble())
@@ -61,6 +63,8 @@ QString problemWith(const QJsonObject &body, bool *recorded)
     for (qsizetype i = 0; i < messages.size(); ++i) {
         const QJsonObject message = messages.at(i).toObject();
         const QString role = message.value("role"_L1).toString();
+        if (role == "system"_L1 && systemTurns)
+            continue;
         if (role != "user"_L1 && role != "assistant"_L1)
             return u"messages.%1.role: Input should be 'user' or 'assistant'"_s.arg(i);
         QSet<QString> toolUses;
@@ -114,6 +118,12 @@ ResponsePlan AnthropicFakeDialect::plan(const RecordedRequest &request, const QB
         plan.body = fixture(u"models_list.composed.json"_s);
         return plan;
     }
+    if (request.method == "POST" && path.endsWith("/v1/messages/count_tokens")) {
+        // The documented counts: the documented request with tools, or without.
+        plan.body = fixture(request.body.contains("tools"_L1) ? u"count_tokens_response_tools_docs.json"_s
+                                                              : u"count_tokens_response_docs.json"_s);
+        return plan;
+    }
     if (request.method != "POST" || !path.endsWith("/v1/messages")) {
         errorPlan(404, "error_404_not_found_docs.json");
         return plan;
@@ -124,7 +134,9 @@ ResponsePlan AnthropicFakeDialect::plan(const RecordedRequest &request, const QB
         return plan;
     }
     bool recorded = false;
-    const QString problem = problemWith(request.body, &recorded);
+    // The mid-conversation-system beta lets a system turn stand among the messages.
+    const QString problem =
+        problemWith(request.body, request.header("anthropic-beta").contains("mid-conversation-system"), &recorded);
     if (!problem.isEmpty()) {
         plan.status = 400;
         plan.body = recorded ? fixture(u"error_400_invalid_request_recorded.json"_s)

@@ -22,9 +22,10 @@ namespace onegate::test {
 //   stall                message_start, then silence
 //   midstream-error      the first 4 events, then the docs' `event: error` (overloaded)
 //   redirect, garbage, slow@<ms>, anything else: as for OpenAI (else: not_found_error)
+// POST /v1/messages/count_tokens answers the documented counts (with tools: 403, else 14).
 // Like the real API it checks what it can of the request first: `x-api-key` (the
 // expected key, 401), `anthropic-version` and `max_tokens` present, no system role in
-// messages, tool ids matching ^[a-zA-Z0-9_-]+$, and every tool_result answering a
+// messages (unless anthropic-beta lists mid-conversation-system-*), tool ids matching ^[a-zA-Z0-9_-]+$, and every tool_result answering a
 // tool_use of the assistant message just before it (the recorded 400 otherwise).
 // GET .../v1/models answers the composed model list.
 class AnthropicFakeDialect final : public FakeDialect {
