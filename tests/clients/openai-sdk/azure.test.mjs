@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI, { AzureOpenAI } from 'openai';
-import { startServer, stop, rejection, tokens } from './harness.mjs';
+import { startServer, stop, rejection, tokens } from '../harness.mjs';
 
 const ACCESS_KEY = 'sk-test-onegateazures-6789';
 const UPSTREAM_KEY = 'sk-test-azureupstream-3210';

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { startServer, stop, rejection } from './harness.mjs';
+import { startServer, stop, rejection } from '../harness.mjs';
 
 const ACCESS_KEY = 'sk-test-onegategemini-6789';
 const UPSTREAM_KEY = 'sk-test-geminiupstrea-3210';

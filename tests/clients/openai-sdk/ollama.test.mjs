@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { startServer, stop, rejection } from './harness.mjs';
+import { startServer, stop, rejection } from '../harness.mjs';
 
 const ACCESS_KEY = 'sk-test-onegateollama-6789';
 const UPSTREAM_KEY = 'sk-test-ollamaproxy-3210';

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { startServer, stop, waitFor, rejection, tokens } from './harness.mjs';
+import { startServer, stop, waitFor, rejection, tokens } from '../harness.mjs';
 
 const ACCESS_KEY = 'sk-test-onegatesdk-6789';
 const UPSTREAM_KEY = 'sk-test-upstreamsdk-3210';

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { startServer, stop, waitFor } from './harness.mjs';
+import { startServer, stop, waitFor } from '../harness.mjs';
 
 const ACCESS_KEY = 'sk-test-onegaterouter-4321';
 const messages = [{ role: 'user', content: 'What is the weather in San Francisco?' }];

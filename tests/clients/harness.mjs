@@ -1,9 +1,13 @@
-// Child-process handling shared by the SDK tests: start fake_upstream and
-// `onegate --headless`, wait for their "listening on" line, stop them, and never leave
-// one behind if the runner dies.
+// Child-process handling shared by the client tests (openai-sdk/, anthropic-sdk/,
+// claude-code/): start fake_upstream and `onegate --headless`, wait for their "listening
+// on" line, stop them, and never leave one behind if the runner dies. Node built-ins only:
+// it is imported from each package folder and resolves nothing from node_modules.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 const START_TIMEOUT_MS = 15_000;
 
@@ -74,6 +78,63 @@ process.on('exit', () => {
       child.kill('SIGKILL');
   }
 });
+
+// A provider's base_url for a fake of `kind` on `port`: OpenAI-compatible servers take
+// the version path, the native kinds their origin.
+export function fakeBaseUrl(kind, port) {
+  const origin = `http://127.0.0.1:${port}`;
+  return kind === 'openai' ? `${origin}/v1` : origin;
+}
+
+// Starts `fake_upstream --kind KIND` (checking `upstreamKey`) and a headless OneGate with
+// one provider `providerId` of that kind in front of it, admitting `accessKey`. Keys travel
+// as env: references, as in real use. `config` adds top-level config keys; `provider`
+// adds keys to the provider entry; `fakeArgs` adds fake_upstream options. Resolves with
+// { fake, onegate, workDir, url, stopAll() }: `url` is OneGate's origin, and stopAll()
+// stops both (OneGate with SIGTERM) and resolves with OneGate's exit code.
+export async function startGateway({ kind, providerId = 'fake', models, accessKey, upstreamKey,
+                                     config = {}, provider = {}, fakeArgs = [], env: extraEnv = {} }) {
+  const workDir = mkdtempSync(path.join(tmpdir(), `onegate-${kind}-client-`));
+  const env = { ...process.env, ...extraEnv, ONEGATE_TEST_KEY: accessKey, ONEGATE_TEST_UPSTREAM_KEY: upstreamKey };
+  let fake;
+  let onegate;
+  const stopAll = async () => {
+    const onegateExit = onegate ? await stop(onegate.child) : 0;
+    if (fake)
+      await stop(fake.child);
+    rmSync(workDir, { recursive: true, force: true });
+    return onegateExit;
+  };
+  try {
+    fake = await startServer('fake_upstream', process.env.FAKE_UPSTREAM_BIN,
+                             ['--kind', kind, '--port', '0', '--key', upstreamKey, ...fakeArgs], env);
+    const full = {
+      listen: '127.0.0.1:0',
+      auth: { required: true },
+      access_keys: [{ name: 'client', key: 'env:ONEGATE_TEST_KEY' }],
+      providers: [{
+        id: providerId,
+        kind,
+        base_url: fakeBaseUrl(kind, fake.port),
+        api_key: 'env:ONEGATE_TEST_UPSTREAM_KEY',
+        proxy: 'none',
+        models,
+        ...(kind === 'azure' ? { api_version: '2024-10-21' } : {}),
+        ...provider,
+      }],
+      ...config,
+    };
+    const configPath = path.join(workDir, 'config.json');
+    writeFileSync(configPath, JSON.stringify(full, null, 2));
+    onegate = await startServer('onegate', process.env.ONEGATE_BIN,
+                                ['--headless', '--config', configPath, '--data-dir', path.join(workDir, 'data'),
+                                 '--listen', '127.0.0.1:0'], env);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  return { fake, onegate, workDir, url: `http://127.0.0.1:${onegate.port}`, stopAll };
+}
 
 // Polls `predicate` every 25 ms until it holds, or fails after `ms`.
 export async function waitFor(predicate, ms, what) {
