@@ -32,7 +32,7 @@
 <context>
     <name>ConnectSnippets</name>
     <message>
-        <location filename="../ui/pages/ConnectSnippets.cpp" line="+46"/>
+        <location filename="../ui/pages/ConnectSnippets.cpp" line="+59"/>
         <source>OpenAI Python SDK</source>
         <translation>OpenAI Python SDK</translation>
     </message>
@@ -103,12 +103,32 @@
         <translation>在终端中运行：</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>Run in the shell where you start Claude Code (or put the same values in the env block of ~/.claude/settings.json):</source>
-        <translation>在启动 Claude Code 的终端中运行（或把相同的值写入 ~/.claude/settings.json 的 env 块）：</translation>
+        <location line="+30"/>
+        <source>ANTHROPIC_DEFAULT_HAIKU_MODEL is the model Claude Code uses for background work such as titles and summaries. It is the chosen model here; you may set it to a cheaper, faster model that OneGate serves. CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC turns off Claude Code&apos;s telemetry, error reports and automatic updates.</source>
+        <translation>ANTHROPIC_DEFAULT_HAIKU_MODEL 是 Claude Code 做后台工作（如生成标题和摘要）时使用的模型。这里设为所选模型；也可以改成 OneGate 提供的更便宜、更快的模型。CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC 会关闭 Claude Code 的遥测、错误报告和自动更新。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+7"/>
+        <source>In the shell</source>
+        <translation>在终端中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Run in the shell where you start Claude Code:</source>
+        <translation>在启动 Claude Code 的终端中运行：</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>In settings.json</source>
+        <translation>在 settings.json 中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add to ~/.claude/settings.json (or to .claude/settings.json in a project); if the file already has an env block, add just these entries to it:</source>
+        <translation>添加到 ~/.claude/settings.json（或某个项目中的 .claude/settings.json）；如果文件中已有 env 块，只需把这些条目加进去：</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Add to ~/.codex/config.toml:</source>
         <translation>添加到 ~/.codex/config.toml：</translation>
     </message>
@@ -118,12 +138,7 @@
         <translation>Codex 从这个变量读取密钥；请在启动 codex 的终端中设置：</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>Claude Code speaks Anthropic&apos;s Messages API, so it needs OneGate&apos;s /v1/messages endpoint, which is coming in a later version. These settings are ready for it; until then Claude Code cannot use OneGate.</source>
-        <translation>Claude Code 使用 Anthropic 的 Messages API，因此需要 OneGate 的 /v1/messages 端点，该端点将在后续版本中提供。以上设置已为此准备就绪；在此之前，Claude Code 无法使用 OneGate。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Current Codex releases talk to providers only through OpenAI&apos;s Responses API, so Codex needs OneGate&apos;s /v1/responses endpoint, which is coming in a later version. These settings are ready for it; until then Codex cannot use OneGate.</source>
         <translation>当前版本的 Codex 只通过 OpenAI 的 Responses API 与服务商通信，因此需要 OneGate 的 /v1/responses 端点，该端点将在后续版本中提供。以上设置已为此准备就绪；在此之前，Codex 无法使用 OneGate。</translation>
     </message>
@@ -417,7 +432,7 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
 <context>
     <name>onegate::ConnectClientModel</name>
     <message>
-        <location filename="../ui/pages/ConnectClientModel.cpp" line="+52"/>
+        <location filename="../ui/pages/ConnectClientModel.cpp" line="+33"/>
         <source>%1 (coming)</source>
         <translation>%1（即将支持）</translation>
     </message>
@@ -445,7 +460,7 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
 <context>
     <name>onegate::ConnectPage</name>
     <message>
-        <location filename="../ui/pages/ConnectPage.cpp" line="+168"/>
+        <location filename="../ui/pages/ConnectPage.cpp" line="+177"/>
         <source>Connect a client</source>
         <translation>连接客户端</translation>
     </message>
@@ -466,12 +481,12 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+175"/>
+        <location line="+202"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location line="-174"/>
+        <location line="-201"/>
         <source>&amp;Test</source>
         <translation>测试(&amp;T)</translation>
     </message>
@@ -511,7 +526,7 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <translation>访问密钥“%1”不能使用任何已提供的模型。请在“访问密钥”页面为它勾选可用的模型。</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Clients on this computer reach OneGate at %1.</source>
         <translation>本机上的客户端通过 %1 访问 OneGate。</translation>
     </message>
@@ -521,9 +536,9 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <translation>从网络中的其他设备访问时，请将 %1 替换为本机的网络地址。</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <source>Sends &quot;Reply with OK&quot; to the chosen model through OneGate.</source>
-        <translation>通过 OneGate 向所选模型发送“Reply with OK”。</translation>
+        <location line="+26"/>
+        <source>Sends &quot;%1&quot; to the chosen model through OneGate.</source>
+        <translation>通过 OneGate 向所选模型发送“%1”。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -531,7 +546,7 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <translation>OneGate 暂不支持此客户端使用的 API。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+25"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -541,7 +556,7 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <translation>正在通过 OneGate 测试 %1...</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>It works. The model answered: %1</source>
         <translation>连接成功。模型回复：%1</translation>
     </message>
@@ -554,12 +569,17 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
 <context>
     <name>onegate::ConnectTest</name>
     <message>
-        <location filename="../ui/pages/ConnectTest.cpp" line="+84"/>
+        <location filename="../ui/pages/ConnectTest.cpp" line="+77"/>
+        <source>OneGate does not serve %1 yet.</source>
+        <translation>OneGate 暂未提供 %1。</translation>
+    </message>
+    <message>
+        <location line="+42"/>
         <source>no answer within %1 seconds</source>
         <translation>%1 秒内无响应</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>OneGate could not be reached at %1: %2</source>
         <translation>无法通过 %1 访问 OneGate：%2</translation>
     </message>
@@ -570,6 +590,11 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
     </message>
     <message>
         <location line="+5"/>
+        <source>OneGate answered, but not with an Anthropic Messages reply.</source>
+        <translation>OneGate 有返回，但不是 Anthropic Messages 格式的回复。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>The request went through, but the model&apos;s answer was empty.</source>
         <translation>请求成功，但模型返回了空回复。</translation>
     </message>

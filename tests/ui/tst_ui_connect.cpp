@@ -1,10 +1,14 @@
 // The "Connect a client" page: every client's setup carries the gateway's real address,
 // the chosen key and model, follows the combos, copies to the clipboard, and its Test
-// makes a real request through a running GatewayService to FakeUpstream.
+// makes a real request through a running GatewayService to FakeUpstream. Claude Code's
+// Test sends what Claude Code sends (an Anthropic Messages request), checked against the
+// fake Anthropic upstream's recorded answers and through the gateway.
 
+#include "common/UiLanguage.h"
 #include "pages/ConnectClientModel.h"
 #include "pages/ConnectPage.h"
 #include "pages/ConnectSnippets.h"
+#include "pages/ConnectTest.h"
 #include "tst_ui_connect_gateway.h"
 
 #include <QAbstractItemModelTester>
@@ -15,6 +19,9 @@
 #include <QListView>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTabBar>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -46,6 +53,13 @@ private Q_SLOTS:
     void testShowsTheModelsAnswer();
     void wrongKeyShowsTheGatewaysMessage();
     void clientsOnComingEndpointsCannotBeTested();
+    void claudeCodeSnippets_data();
+    void claudeCodeSnippets();
+    void claudeCodeFormTabs();
+    void claudeCodeTestSendsWhatClaudeCodeSends_data();
+    void claudeCodeTestSendsWhatClaudeCodeSends();
+    void claudeCodeTestThroughTheGateway();
+    void claudeCodeWrongKeyShowsTheGatewaysMessage();
     void noAccessKeyShowsWhereToCreateOne();
     void quotingSurvivesOddValues_data();
     void quotingSurvivesOddValues();
@@ -64,6 +78,7 @@ private:
         return m_page->findChild<QPushButton *>(name);
     }
     QLabel *label(const QString &name) const { return m_page->findChild<QLabel *>(name); }
+    QTabBar *formTabs() const { return m_page->findChild<QTabBar *>(u"formTabs"_s); }
     QString apiBase() const { return u"http://127.0.0.1:%1/v1"_s.arg(m_gateway->port); }
 
     std::unique_ptr<RunningGateway> m_gateway;
@@ -107,7 +122,9 @@ void TestUiConnect::clientModel()
     const QModelIndex claude = model.index(model.rowOf(ConnectClient::ClaudeCode),
                                            int(ConnectClientModel::Column::Endpoint));
     QCOMPARE(claude.data().toString(), u"/v1/messages"_s);
-    QVERIFY(model.index(model.rowOf(ConnectClient::ClaudeCode), 0)
+    QCOMPARE(model.index(model.rowOf(ConnectClient::ClaudeCode), 0).data().toString(),
+             u"Claude Code"_s);
+    QVERIFY(model.index(model.rowOf(ConnectClient::CodexCli), 0)
                 .data()
                 .toString()
                 .contains(u"coming"_s));
@@ -228,16 +245,242 @@ void TestUiConnect::wrongKeyShowsTheGatewaysMessage()
 void TestUiConnect::clientsOnComingEndpointsCannotBeTested()
 {
     makePage();
-    for (const ConnectClient client : {ConnectClient::ClaudeCode, ConnectClient::CodexCli}) {
-        selectClient(client);
-        QVERIFY(!button(u"testButton"_s)->isEnabled());
-        QVERIFY(button(u"copyButton"_s)->isEnabled());
-        QVERIFY(label(u"note"_s)->isVisibleTo(m_page.get()));
-        QVERIFY(label(u"note"_s)->text().contains(
-            client == ConnectClient::ClaudeCode ? u"/v1/messages"_s : u"/v1/responses"_s));
-    }
+    selectClient(ConnectClient::CodexCli);
+    QVERIFY(!button(u"testButton"_s)->isEnabled());
+    QVERIFY(button(u"copyButton"_s)->isEnabled());
+    QVERIFY(label(u"note"_s)->isVisibleTo(m_page.get()));
+    QVERIFY(label(u"note"_s)->text().contains(u"/v1/responses"_s));
+
+    // Claude Code's endpoint is served: its Test works and its note is no "coming" one.
+    selectClient(ConnectClient::ClaudeCode);
+    QVERIFY(button(u"testButton"_s)->isEnabled());
+    QVERIFY(!label(u"note"_s)->text().contains(u"later version"_s));
     selectClient(ConnectClient::Aider);
     QVERIFY(button(u"testButton"_s)->isEnabled());
+}
+
+namespace {
+
+// The variables a Claude Code setup sets, as NAME=VALUE lines, sorted: from `export`
+// lines, or from the "env" object of a settings.json. Empty when the text is neither.
+QStringList claudeCodeVariables(const QString &text, bool settingsFile)
+{
+    QStringList variables;
+    if (settingsFile) {
+        QJsonParseError error{};
+        const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &error);
+        if (error.error != QJsonParseError::NoError || !document.object()[u"env"_s].isObject())
+            return {};
+        const QJsonObject env = document.object()[u"env"_s].toObject();
+        for (auto it = env.begin(); it != env.end(); ++it) {
+            if (!it.value().isString())
+                return {};
+            variables.append(it.key() + u'=' + it.value().toString());
+        }
+    } else {
+        static const QRegularExpression exportLine(u"^export ([A-Z_]+)=(.*)$"_s);
+        for (const QString &line : text.split(u'\n', Qt::SkipEmptyParts)) {
+            const QRegularExpressionMatch match = exportLine.match(line);
+            if (match.hasMatch())
+                variables.append(match.captured(1) + u'=' + match.captured(2));
+            else if (line != u"claude"_s)
+                return {};
+        }
+    }
+    variables.sort();
+    return variables;
+}
+
+} // namespace
+
+void TestUiConnect::claudeCodeSnippets_data()
+{
+    QTest::addColumn<int>("form");
+    QTest::addColumn<bool>("settingsFile");
+    QTest::newRow("shell") << 0 << false;
+    QTest::newRow("settings.json") << 1 << true;
+}
+
+void TestUiConnect::claudeCodeSnippets()
+{
+    QFETCH(int, form);
+    QFETCH(bool, settingsFile);
+    makePage();
+    combo(u"keyCombo"_s)->setCurrentIndex(combo(u"keyCombo"_s)->findData(u"laptop"_s));
+    combo(u"modelCombo"_s)->setCurrentIndex(combo(u"modelCombo"_s)->findData(u"tool"_s));
+    selectClient(ConnectClient::ClaudeCode);
+    QCOMPARE(formTabs()->count(), 2);
+    formTabs()->setCurrentIndex(form);
+
+    // The origin without /v1 (Claude Code appends /v1/messages), the key as a bearer
+    // token, and the chosen model for every model Claude Code picks by itself.
+    const QString model = u"tool"_s;
+    QStringList expected{
+        u"ANTHROPIC_BASE_URL=http://127.0.0.1:%1"_s.arg(m_gateway->port),
+        u"ANTHROPIC_AUTH_TOKEN="_s + QLatin1String(kLaptopKey),
+        u"ANTHROPIC_MODEL="_s + model,
+        u"ANTHROPIC_DEFAULT_OPUS_MODEL="_s + model,
+        u"ANTHROPIC_DEFAULT_SONNET_MODEL="_s + model,
+        u"ANTHROPIC_DEFAULT_HAIKU_MODEL="_s + model,
+        u"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1"_s,
+    };
+    expected.sort();
+    QCOMPARE(claudeCodeVariables(snippet(), settingsFile), expected);
+
+    QVERIFY(label(u"where"_s)->text().contains(settingsFile ? u"settings.json"_s : u"shell"_s));
+    QVERIFY(label(u"note"_s)->isVisibleTo(m_page.get()));
+    QVERIFY(label(u"note"_s)->text().contains(u"ANTHROPIC_DEFAULT_HAIKU_MODEL"_s));
+    QApplication::clipboard()->clear();
+    QTest::mouseClick(button(u"copyButton"_s), Qt::LeftButton);
+    QCOMPARE(QApplication::clipboard()->text(), snippet());
+}
+
+void TestUiConnect::claudeCodeFormTabs()
+{
+    makePage();
+    selectClient(ConnectClient::Continue);
+    QVERIFY(!formTabs()->isVisibleTo(m_page.get()));
+
+    selectClient(ConnectClient::ClaudeCode);
+    QVERIFY(formTabs()->isVisibleTo(m_page.get()));
+    QCOMPARE(formTabs()->currentIndex(), 0);
+    QVERIFY(snippet().startsWith(u"export "_s));
+    // A test result is about the setup, not the form it is shown in; and switching
+    // forms while the test runs does not offer a second one.
+    QTest::mouseClick(button(u"testButton"_s), Qt::LeftButton);
+    formTabs()->setCurrentIndex(1);
+    QVERIFY(snippet().startsWith(u"{"_s));
+    QVERIFY(!button(u"testButton"_s)->isEnabled());
+    QTRY_VERIFY(button(u"testButton"_s)->isEnabled());
+    const QString result = label(u"testResult"_s)->text();
+    QVERIFY(!result.isEmpty());
+    formTabs()->setCurrentIndex(0);
+    QCOMPARE(label(u"testResult"_s)->text(), result);
+    formTabs()->setCurrentIndex(1);
+
+    // Another model keeps the chosen form (and drops the result); another client and
+    // back starts over.
+    combo(u"modelCombo"_s)->setCurrentIndex(combo(u"modelCombo"_s)->findData(u"tool"_s));
+    QCOMPARE(formTabs()->currentIndex(), 1);
+    QVERIFY(label(u"testResult"_s)->text().isEmpty());
+    QVERIFY(snippet().contains(u"\"ANTHROPIC_MODEL\": \"tool\""_s));
+    selectClient(ConnectClient::Zed);
+    QVERIFY(!formTabs()->isVisibleTo(m_page.get()));
+    selectClient(ConnectClient::ClaudeCode);
+    QCOMPARE(formTabs()->currentIndex(), 0);
+}
+
+void TestUiConnect::claudeCodeTestSendsWhatClaudeCodeSends_data()
+{
+    // The fake Anthropic upstream answers by the model name with Anthropic's recorded
+    // (or composed) wire data: the Test must read it as Claude Code would.
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<QString>("fixture");  // the answer's source, empty: none
+    QTest::addColumn<QString>("expected"); // part of the message
+    QTest::newRow("text") << u"text"_s << true << u"messages_response_text_recorded.json"_s
+                          << QString();
+    QTest::newRow("text and tool_use")
+        << u"tool"_s << true << u"messages_response_tool_use_recorded.json"_s << QString();
+    QTest::newRow("thinking, then text")
+        << u"thinking"_s << true << u"messages_response_thinking.composed.json"_s << QString();
+    QTest::newRow("rate limit") << u"error-429"_s << false
+                                << u"error_429_rate_limit_recorded.json"_s << u"answered 429: "_s;
+    QTest::newRow("overloaded") << u"overloaded"_s << false << u"error_529_overloaded.json"_s
+                                << u"answered 529: "_s;
+    QTest::newRow("not a message")
+        << u"garbage"_s << false << QString() << u"not with an Anthropic Messages reply"_s;
+}
+
+void TestUiConnect::claudeCodeTestSendsWhatClaudeCodeSends()
+{
+    QFETCH(QString, model);
+    QFETCH(bool, ok);
+    QFETCH(QString, fixture);
+    QFETCH(QString, expected);
+    test::FakeUpstream anthropic(test::makeFakeDialect(u"anthropic"_s), {});
+    QVERIFY2(anthropic.listen(), qPrintable(anthropic.errorString()));
+
+    ConnectTest connectTest;
+    QSignalSpy finished(&connectTest, &ConnectTest::finished);
+    connectTest.start(ClientApi::AnthropicMessages, QUrl(anthropic.origin()),
+                      QLatin1String(kLaptopKey), model);
+    QVERIFY(finished.wait());
+    const QString message = finished.at(0).at(1).toString();
+    QCOMPARE(finished.at(0).at(0).toBool(), ok);
+    if (!expected.isEmpty())
+        QVERIFY2(message.contains(expected), qPrintable(message));
+    if (!fixture.isEmpty()) {
+        // A message's text blocks, joined; an error's error.message.
+        const QJsonObject body =
+            QJsonDocument::fromJson(anthropic.dialect().fixture(fixture)).object();
+        QString text;
+        for (const QJsonValue block : body[u"content"_s].toArray()) {
+            if (block[u"type"_s].toString() == u"text"_s)
+                text += block[u"text"_s].toString();
+        }
+        if (!ok)
+            text = body[u"error"_s][u"message"_s].toString();
+        QVERIFY(!text.isEmpty());
+        QVERIFY2(message.endsWith(text.trimmed()), qPrintable(message));
+    }
+
+    const test::RecordedRequest sent = anthropic.lastRequest();
+    QCOMPARE(sent.method, "POST"_ba);
+    QCOMPARE(sent.path, "/v1/messages?beta=true"_ba);
+    QCOMPARE(sent.header("authorization"), QByteArray("Bearer "_ba + kLaptopKey));
+    QCOMPARE(sent.header("anthropic-version"), "2023-06-01"_ba);
+    QCOMPARE(sent.header("content-type"), "application/json"_ba);
+    QCOMPARE(sent.body,
+             (QJsonObject{{u"model"_s, model},
+                          {u"max_tokens"_s, 16},
+                          {u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s},
+                                                                 {u"content"_s, u"Say OK"_s}}}}}));
+}
+
+void TestUiConnect::claudeCodeTestThroughTheGateway()
+{
+    // A Messages request to a model of an openai provider: the gateway translates it to
+    // the fake's chat completion and the answer back.
+    makePage();
+    combo(u"modelCombo"_s)->setCurrentIndex(combo(u"modelCombo"_s)->findData(u"text"_s));
+    selectClient(ConnectClient::ClaudeCode);
+    QPushButton *test = button(u"testButton"_s);
+    QVERIFY(test->isEnabled());
+    QVERIFY(test->toolTip().contains(u"Say OK"_s));
+    const qsizetype before = m_gateway->fake->requests().size();
+    QTest::mouseClick(test, Qt::LeftButton);
+
+    const QJsonObject fixture =
+        QJsonDocument::fromJson(test::FakeUpstream::fixture(u"chat_response_text_recorded.json"_s))
+            .object();
+    const QString answer = fixture[u"choices"_s][0][u"message"_s][u"content"_s].toString();
+    QVERIFY(!answer.isEmpty());
+    QTRY_VERIFY2(label(u"testResult"_s)->text().contains(answer.trimmed()),
+                 qPrintable(label(u"testResult"_s)->text()));
+    QVERIFY(label(u"testResult"_s)->text().startsWith(u"It works."_s));
+    QVERIFY(test->isEnabled());
+
+    QCOMPARE(m_gateway->fake->requests().size(), before + 1);
+    const test::RecordedRequest relayed = m_gateway->fake->lastRequest();
+    QCOMPARE(relayed.body.value(u"model"_s).toString(), u"text"_s);
+    QVERIFY(relayed.rawBody.contains("Say OK"));
+}
+
+void TestUiConnect::claudeCodeWrongKeyShowsTheGatewaysMessage()
+{
+    makePage();
+    m_gateway->secrets.write(u"access/laptop"_s, "sk-test-not-the-right-one");
+    m_gateway->editor->reloadSecrets();
+    selectClient(ConnectClient::ClaudeCode);
+    QVERIFY(snippet().contains(u"sk-test-not-the-right-one"_s));
+
+    // The Anthropic-shaped error's error.message, with the status.
+    QTest::mouseClick(button(u"testButton"_s), Qt::LeftButton);
+    QTRY_VERIFY2(label(u"testResult"_s)->text().contains(u"401"_s),
+                 qPrintable(label(u"testResult"_s)->text()));
+    QVERIFY2(label(u"testResult"_s)->text().contains(u"Incorrect API key provided"_s),
+             qPrintable(label(u"testResult"_s)->text()));
 }
 
 void TestUiConnect::noAccessKeyShowsWhereToCreateOne()
@@ -291,6 +534,11 @@ void TestUiConnect::quotingSurvivesOddValues()
 
 void TestUiConnect::screenshot()
 {
+    // The page lays itself out again after a change (new text, language) once events run.
+    const auto save = [this](const QString &path) {
+        QTest::qWait(50);
+        return m_page->grab().save(path);
+    };
     // For a human to look at (ONEGATE_SCREENSHOT_DIR set): not an assertion.
     const QString dir = qEnvironmentVariable("ONEGATE_SCREENSHOT_DIR");
     if (dir.isEmpty())
@@ -299,11 +547,21 @@ void TestUiConnect::screenshot()
     selectClient(ConnectClient::Continue);
     QTest::mouseClick(button(u"testButton"_s), Qt::LeftButton);
     QTRY_VERIFY(label(u"testResult"_s)->text().contains(u"works"_s));
-    QVERIFY(m_page->grab().save(dir + u"/connect.png"_s));
-    selectClient(ConnectClient::ClaudeCode);
-    QVERIFY(m_page->grab().save(dir + u"/connect-claude.png"_s));
-    selectClient(ConnectClient::Zed);
-    QVERIFY(m_page->grab().save(dir + u"/connect-zed.png"_s));
+    QVERIFY(save(dir + u"/connect.png"_s));
+    for (const QString &language : {u"en"_s, u"zh_CN"_s}) {
+        QVERIFY(UiLanguage::apply(language).problem.isEmpty());
+        const QString suffix = language == u"en"_s ? QString() : u'-' + language;
+        selectClient(ConnectClient::ClaudeCode);
+        formTabs()->setCurrentIndex(0);
+        QTest::mouseClick(button(u"testButton"_s), Qt::LeftButton);
+        QTRY_VERIFY(button(u"testButton"_s)->isEnabled()); // disabled while it runs
+        QVERIFY(save(dir + u"/connect-claude"_s + suffix + u".png"_s));
+        formTabs()->setCurrentIndex(1); // the result stays
+        QVERIFY(save(dir + u"/connect-claude-settings"_s + suffix + u".png"_s));
+        selectClient(ConnectClient::Zed);
+        QVERIFY(save(dir + u"/connect-zed"_s + suffix + u".png"_s));
+    }
+    UiLanguage::apply(u"en"_s);
 }
 
 QTEST_MAIN(TestUiConnect)

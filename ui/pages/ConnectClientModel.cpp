@@ -1,25 +1,6 @@
 #include "pages/ConnectClientModel.h"
 
-using namespace Qt::StringLiterals;
-
 namespace onegate {
-
-namespace {
-
-QString endpointPath(ClientApi api)
-{
-    switch (api) {
-    case ClientApi::AnthropicMessages:
-        return u"/v1/messages"_s;
-    case ClientApi::Responses:
-        return u"/v1/responses"_s;
-    case ClientApi::ChatCompletions:
-        break;
-    }
-    return u"/v1/chat/completions"_s;
-}
-
-} // namespace
 
 ConnectClientModel::ConnectClientModel(QObject *parent)
     : QAbstractTableModel(parent)

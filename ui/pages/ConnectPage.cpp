@@ -20,6 +20,7 @@
 #include <QListView>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTabBar>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -61,6 +62,7 @@ ConnectPage::ConnectPage(const UiServices &services, QWidget *parent)
     , m_hint(wrappingLabel())
     , m_endpoint(wrappingLabel())
     , m_clientList(new QListView)
+    , m_forms(new QTabBar)
     , m_where(wrappingLabel())
     , m_snippet(new QPlainTextEdit)
     , m_note(wrappingLabel())
@@ -73,6 +75,7 @@ ConnectPage::ConnectPage(const UiServices &services, QWidget *parent)
     m_hint->setObjectName(u"hint"_s);
     m_endpoint->setObjectName(u"endpoint"_s);
     m_clientList->setObjectName(u"clientList"_s);
+    m_forms->setObjectName(u"formTabs"_s);
     m_where->setObjectName(u"where"_s);
     m_snippet->setObjectName(u"snippet"_s);
     m_note->setObjectName(u"note"_s);
@@ -97,6 +100,10 @@ ConnectPage::ConnectPage(const UiServices &services, QWidget *parent)
     m_clientList->setUniformItemSizes(true);
     m_clientList->setSpacing(1);
 
+    m_forms->setDocumentMode(true);
+    m_forms->setExpanding(false);
+    m_forms->setVisible(false);
+
     m_snippet->setReadOnly(true);
     m_snippet->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_snippet->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -119,6 +126,7 @@ ConnectPage::ConnectPage(const UiServices &services, QWidget *parent)
     buttons->addStretch(1);
 
     auto *detail = new QVBoxLayout;
+    detail->addWidget(m_forms);
     detail->addWidget(m_where);
     detail->addWidget(m_snippet, 1);
     detail->addWidget(m_note);
@@ -143,6 +151,7 @@ ConnectPage::ConnectPage(const UiServices &services, QWidget *parent)
     connect(m_models, &QComboBox::currentIndexChanged, this, [this] { updateSnippet(); });
     connect(m_clientList->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this] { updateSnippet(); });
+    connect(m_forms, &QTabBar::currentChanged, this, [this] { updateSnippet(); });
     connect(m_copy, &QPushButton::clicked, this, [this] { copySnippet(); });
     connect(m_testButton, &QPushButton::clicked, this, [this] { runTest(); });
     connect(m_test, &ConnectTest::finished, this,
@@ -326,7 +335,8 @@ void ConnectPage::updateSnippet()
 {
     const Selection s = selection();
     const ConnectClient client = currentClient();
-    const ClientSnippet snippet = ConnectSnippets::snippet(client, s.values);
+    const QList<ClientSnippet> forms = ConnectSnippets::snippets(client, s.values);
+    const ClientSnippet snippet = chooseForm(client, forms);
 
     m_hint->setText(s.problems.join(u'\n'));
     m_hint->setVisible(!s.problems.isEmpty());
@@ -342,20 +352,46 @@ void ConnectPage::updateSnippet()
     m_endpoint->setText(endpoint);
 
     m_where->setText(snippet.where);
-    if (m_snippet->toPlainText() != snippet.text) {
+    if (m_snippet->toPlainText() != snippet.text)
         m_snippet->setPlainText(snippet.text);
+    // A result stands until what was tested changes (client, key, model, address), not
+    // when the user switches to another form of the same setup.
+    if (m_resultSetup != forms.constFirst().text) {
+        m_resultSetup = forms.constFirst().text;
         m_testResult->clear();
     }
     m_note->setText(snippet.note);
     m_note->setVisible(!snippet.note.isEmpty());
 
     const bool complete = s.haveKey && s.haveModel;
-    const bool served = gatewayServes(ConnectSnippets::api(client));
+    const ClientApi api = ConnectSnippets::api(client);
+    const bool served = gatewayServes(api);
     m_copy->setEnabled(complete);
-    m_testButton->setEnabled(complete && served);
+    // A refill while a test runs (language, config) must not offer a second one.
+    m_testButton->setEnabled(complete && served && !m_test->isRunning());
     m_testButton->setToolTip(
-        served ? tr("Sends \"Reply with OK\" to the chosen model through OneGate.")
-               : tr("OneGate does not serve the API this client uses yet."));
+        served
+            ? tr("Sends \"%1\" to the chosen model through OneGate.").arg(ConnectTest::prompt(api))
+            : tr("OneGate does not serve the API this client uses yet."));
+}
+
+ClientSnippet ConnectPage::chooseForm(ConnectClient client, const QList<ClientSnippet> &forms)
+{
+    const QSignalBlocker blocker(m_forms);
+    // The tabs remember their client, so another client starts on its usual way while
+    // a refill (combos, config, language) keeps the tab the user chose.
+    if (m_forms->count() != forms.size() || m_forms->tabData(0).toInt() != int(client)) {
+        while (m_forms->count() > 0)
+            m_forms->removeTab(0);
+        for (const ClientSnippet &form : forms)
+            m_forms->setTabData(m_forms->addTab(form.label), int(client));
+        m_forms->setCurrentIndex(0);
+    } else {
+        for (int i = 0; i < forms.size(); ++i)
+            m_forms->setTabText(i, forms.at(i).label);
+    }
+    m_forms->setVisible(forms.size() > 1);
+    return forms.value(m_forms->currentIndex(), forms.constFirst());
 }
 
 void ConnectPage::copySnippet()
@@ -372,7 +408,8 @@ void ConnectPage::runTest()
         return;
     m_testResult->setText(tr("Testing %1 through OneGate...").arg(s.values.model));
     m_testButton->setEnabled(false);
-    m_test->start(s.values.apiBase, s.values.key, s.values.model);
+    m_test->start(ConnectSnippets::api(currentClient()), s.values.origin, s.values.key,
+                  s.values.model);
 }
 
 void ConnectPage::showTestResult(bool ok, const QString &message)

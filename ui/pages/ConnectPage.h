@@ -11,6 +11,7 @@ class QLabel;
 class QListView;
 class QPlainTextEdit;
 class QPushButton;
+class QTabBar;
 
 namespace onegate {
 
@@ -19,9 +20,10 @@ struct ConfigApplyResult;
 class ConnectClientModel;
 class ConnectTest;
 
-// "Connect a client": ready-to-paste setup for each client, filled with the gateway's
-// real address, an access key and a model chosen here, with Copy and a Test that sends
-// a real request through the gateway. The key is shown in full on purpose: the user
+// "Connect a client": ready-to-paste setup for each client (a tab per way, for a client
+// that has more than one), filled with the gateway's real address, an access key and a
+// model chosen here, with Copy and a Test that sends the client's kind of request through
+// the gateway. The key is shown in full on purpose: the user
 // pastes it into the client, and it is read from the resolved config snapshot in memory,
 // never from disk.
 class ConnectPage final : public Page {
@@ -54,6 +56,9 @@ private:
     Selection selection() const;
     ConnectClient currentClient() const;
     void updateSnippet();
+    // Shows one tab per way of setting `client` up (hidden when there is one way) and
+    // returns the chosen way.
+    ClientSnippet chooseForm(ConnectClient client, const QList<ClientSnippet> &forms);
     void copySnippet();
     void runTest();
     void showTestResult(bool ok, const QString &message);
@@ -62,6 +67,7 @@ private:
     UiServices m_services;
     std::shared_ptr<const Config> m_config;
     quint16 m_servingPort = 0; // the port the gateway reported serving, 0 until it did
+    QString m_resultSetup;     // the client's usual form of setup the test result is for
 
     ConnectClientModel *m_clients;
     ConnectTest *m_test;
@@ -74,6 +80,7 @@ private:
     QLabel *m_hint;
     QLabel *m_endpoint;
     QListView *m_clientList;
+    QTabBar *m_forms;
     QLabel *m_where;
     QPlainTextEdit *m_snippet;
     QLabel *m_note;

@@ -17,7 +17,20 @@ constexpr int kAssumedContextWindow = 128000;
 
 bool gatewayServes(ClientApi api)
 {
-    return api == ClientApi::ChatCompletions;
+    return api != ClientApi::Responses;
+}
+
+QString endpointPath(ClientApi api)
+{
+    switch (api) {
+    case ClientApi::AnthropicMessages:
+        return u"/v1/messages"_s;
+    case ClientApi::Responses:
+        return u"/v1/responses"_s;
+    case ClientApi::ChatCompletions:
+        break;
+    }
+    return u"/v1/chat/completions"_s;
 }
 
 QList<ConnectClient> ConnectSnippets::clients()
@@ -86,7 +99,7 @@ QString ConnectSnippets::shellWord(const QString &text)
     return u'\'' + quoted + u'\'';
 }
 
-ClientSnippet ConnectSnippets::snippet(ConnectClient client, const SnippetValues &values)
+QList<ClientSnippet> ConnectSnippets::snippets(ConnectClient client, const SnippetValues &values)
 {
     const QString base = values.apiBase.toString();
     const QString origin = values.origin.toString();
@@ -223,18 +236,49 @@ console.log(reply.choices[0].message.content);
         break;
     }
 
-    case ConnectClient::ClaudeCode:
-        // code.claude.com/docs/en/env-vars, as of November 2026: ANTHROPIC_BASE_URL is the
-        // origin (Claude Code appends /v1/messages), ANTHROPIC_AUTH_TOKEN is sent as
-        // "Authorization: Bearer".
-        s.where = tr("Run in the shell where you start Claude Code (or put the same values in "
-                     "the env block of ~/.claude/settings.json):");
-        s.text = uR"(export ANTHROPIC_BASE_URL=%1
-export ANTHROPIC_AUTH_TOKEN=%2
-export ANTHROPIC_MODEL=%3
-claude
-)"_s.arg(shellWord(origin), shellWord(key), shellWord(model));
-        break;
+    case ConnectClient::ClaudeCode: {
+        // code.claude.com/docs/en/env-vars, settings and model-config, as of November 2026:
+        // ANTHROPIC_BASE_URL is the origin (Claude Code appends /v1/messages),
+        // ANTHROPIC_AUTH_TOKEN is sent as "Authorization: Bearer", and settings.json takes
+        // the same variables in its "env" object. Claude Code also picks models by itself
+        // (the opus / sonnet / haiku aliases, background work), so those go to the chosen
+        // model too rather than to claude-* ids OneGate may not serve.
+        const QList<QPair<QString, QString>> env{
+            {u"ANTHROPIC_BASE_URL"_s, origin},
+            {u"ANTHROPIC_AUTH_TOKEN"_s, key},
+            {u"ANTHROPIC_MODEL"_s, model},
+            {u"ANTHROPIC_DEFAULT_OPUS_MODEL"_s, model},
+            {u"ANTHROPIC_DEFAULT_SONNET_MODEL"_s, model},
+            {u"ANTHROPIC_DEFAULT_HAIKU_MODEL"_s, model},
+            {u"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"_s, u"1"_s},
+        };
+        const QString note =
+            tr("ANTHROPIC_DEFAULT_HAIKU_MODEL is the model Claude Code uses for background work "
+               "such as titles and summaries. It is the chosen model here; you may set it to a "
+               "cheaper, faster model that OneGate serves. "
+               "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC turns off Claude Code's telemetry, "
+               "error reports and automatic updates.");
+
+        ClientSnippet shell;
+        shell.label = tr("In the shell");
+        shell.where = tr("Run in the shell where you start Claude Code:");
+        for (const auto &[name, value] : env)
+            shell.text += u"export %1=%2\n"_s.arg(name, shellWord(value));
+        shell.text += u"claude\n"_s;
+        shell.note = note;
+
+        ClientSnippet file;
+        file.label = tr("In settings.json");
+        file.where = tr("Add to ~/.claude/settings.json (or to .claude/settings.json in a "
+                        "project); if the file already has an env block, add just these entries "
+                        "to it:");
+        QStringList entries;
+        for (const auto &[name, value] : env)
+            entries.append(u"    %1: %2"_s.arg(jsonString(name), jsonString(value)));
+        file.text = u"{\n  \"env\": {\n%1\n  }\n}\n"_s.arg(entries.join(u",\n"_s));
+        file.note = note;
+        return {shell, file};
+    }
 
     case ConnectClient::CodexCli:
         // developers.openai.com/codex/config-advanced and config-reference, Codex CLI
@@ -261,20 +305,13 @@ wire_api = "responses"
     }
 
     if (!gatewayServes(api(client))) {
-        s.note =
-            client == ConnectClient::ClaudeCode
-                ? tr("Claude Code speaks Anthropic's Messages API, so it needs OneGate's "
-                     "/v1/messages "
-                     "endpoint, which is coming in a later version. These settings are ready for "
-                     "it; "
-                     "until then Claude Code cannot use OneGate.")
-                : tr("Current Codex releases talk to providers only through OpenAI's Responses "
-                     "API, "
-                     "so Codex needs OneGate's /v1/responses endpoint, which is coming in a later "
-                     "version. These settings are ready for it; until then Codex cannot use "
-                     "OneGate.");
+        s.note = tr("Current Codex releases talk to providers only through OpenAI's Responses "
+                    "API, "
+                    "so Codex needs OneGate's /v1/responses endpoint, which is coming in a later "
+                    "version. These settings are ready for it; until then Codex cannot use "
+                    "OneGate.");
     }
-    return s;
+    return {s};
 }
 
 } // namespace onegate

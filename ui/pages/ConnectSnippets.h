@@ -11,9 +11,11 @@ namespace onegate {
 enum class ClientApi { ChatCompletions, AnthropicMessages, Responses };
 
 // Whether this build of the gateway serves `api`. The one place to change when the
-// Anthropic Messages and Responses endpoints land (CONTRACT.md section 3 lists them):
-// the Connect page then enables Test for Claude Code and Codex and drops their notes.
+// Responses endpoint lands (CONTRACT.md section 3 lists it): the Connect page then
+// enables Test for Codex and drops its note.
 bool gatewayServes(ClientApi api);
+// The path a client of `api` posts to, e.g. /v1/chat/completions.
+QString endpointPath(ClientApi api);
 
 enum class ConnectClient {
     Continue,
@@ -38,6 +40,7 @@ struct SnippetValues {
 };
 
 struct ClientSnippet {
+    QString label; // translated name of this way of setting the client up, e.g. "In the shell"
     QString where; // translated: where the text goes, e.g. "Add to ~/.continue/config.yaml:"
     QString text;  // what to paste; config or code, so only its comments are translated
     QString note;  // translated caveat, empty when there is none
@@ -53,7 +56,9 @@ public:
     static QList<ConnectClient> clients();
     static QString name(ConnectClient client);
     static ClientApi api(ConnectClient client);
-    static ClientSnippet snippet(ConnectClient client, const SnippetValues &values);
+    // Every way to set `client` up, at least one, the usual one first. A client with
+    // more than one (Claude Code: shell variables or its settings file) labels each.
+    static QList<ClientSnippet> snippets(ConnectClient client, const SnippetValues &values);
 
     // Quoting helpers, public for tests.
     static QString jsonString(const QString &text);
