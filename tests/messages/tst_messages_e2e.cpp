@@ -237,7 +237,7 @@ void MessagesE2eTest::initTestCase()
     qputenv("ONEGATE_MESSAGES_E2E_KEY", kAccessKey);
     qputenv("ONEGATE_MESSAGES_E2E_UPSTREAM", kUpstreamKey);
     QString providers;
-    for (const QString &kind : {u"openai"_s, u"anthropic"_s, u"gemini"_s, u"ollama"_s}) {
+    for (const QString &kind : {u"openai"_s, u"anthropic"_s, u"gemini"_s, u"ollama"_s, u"azure"_s}) {
         auto fake = std::make_unique<FakeUpstream>(makeFakeDialect(kind), kind == "ollama"_L1 ? QByteArray() : kUpstreamKey);
         QVERIFY2(fake->listen(), qPrintable(fake->errorString()));
         const QString url = kind == "openai"_L1 ? fake->baseUrl() : fake->origin();
@@ -384,7 +384,7 @@ void MessagesE2eTest::translatedAnswer_data()
 {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("scenario");
-    for (const char *kind : {"openai", "gemini", "ollama"}) {
+    for (const char *kind : {"openai", "azure", "gemini", "ollama"}) {
         for (const char *scenario : {"text", "tool", "length"})
             QTest::addRow("%s %s", kind, scenario) << QString::fromLatin1(kind) << QString::fromLatin1(scenario);
     }
@@ -546,7 +546,7 @@ void MessagesE2eTest::translatedMidStreamError()
 
 void MessagesE2eTest::toolRoundTripTranslated()
 {
-    for (const QString &kind : {u"openai"_s, u"gemini"_s, u"ollama"_s}) {
+    for (const QString &kind : {u"openai"_s, u"azure"_s, u"gemini"_s, u"ollama"_s}) {
         auto first = messages(messagesBody(kind + u"/tool"_s, false));
         QCOMPARE(first->status(), 200);
         const QJsonArray content = first->json().value("content"_L1).toArray();
@@ -768,7 +768,7 @@ void MessagesE2eTest::countTokens()
         QCOMPARE(sent.pathOnly(), "/v1/messages/count_tokens"_ba);
         QCOMPARE(sent.body.value("model"_L1).toString(), u"text"_s);
         // Other kinds: the local estimate, never below the true count.
-        for (const QString &kind : {u"openai"_s, u"gemini"_s, u"ollama"_s}) {
+        for (const QString &kind : {u"openai"_s, u"azure"_s, u"gemini"_s, u"ollama"_s}) {
             request.insert("model"_L1, QString(kind + u"/text"_s));
             auto estimate = post("/v1/messages/count_tokens"_ba, compact(request));
             QCOMPARE(estimate->status(), 200);
