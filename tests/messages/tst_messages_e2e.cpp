@@ -23,8 +23,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QByteArray kAccessKey = "sk-test-messagese2e-key-5d1"_ba;
-const QByteArray kUpstreamKey = "sk-test-messagese2e-up-7c4"_ba;
+const QByteArray kAccessKey = "sk-test-msgs-key-5d1"_ba;
+const QByteArray kUpstreamKey = "sk-test-msgs-up-7c4"_ba;
 const QByteArray kBeta = "claude-code-20250219,interleaved-thinking-2025-05-14"_ba;
 
 struct Event {
