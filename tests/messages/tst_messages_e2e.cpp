@@ -253,7 +253,9 @@ void MessagesE2eTest::initTestCase()
   "router": { "max_attempts": 1 },
   "limits": { "stream_keepalive_ms": 150, "max_body_mb": 1 },
   "access_keys": [ { "name": "main", "key": "env:ONEGATE_MESSAGES_E2E_KEY", "models": ["*"] } ],
-  "providers": [ %1 ]
+  "providers": [ %1,
+    { "id": "down", "kind": "anthropic", "base_url": "http://127.0.0.1:9", "proxy": "none",
+      "api_key": "env:ONEGATE_MESSAGES_E2E_UPSTREAM", "timeouts": { "connect_ms": 2000 } } ]
 })"_s.arg(providers).toUtf8();
     m_gateway = std::make_unique<GatewayFixture>();
     const QString error = m_gateway->start(config, u"messages-e2e.json"_s);
@@ -778,6 +780,14 @@ void MessagesE2eTest::countTokens()
                      qPrintable(u"estimate %1 for a true %2"_s.arg(counted).arg(truth)));
         }
     }
+    // An Anthropic provider that cannot be reached: the estimate, rather than an error.
+    QJsonObject request = QJsonDocument::fromJson(dialect.fixture(cases[0].request)).object();
+    request.insert("model"_L1, u"down/claude-sonnet-4-5"_s);
+    auto unreachable = post("/v1/messages/count_tokens"_ba, compact(request));
+    QCOMPARE(unreachable->status(), 200);
+    QCOMPARE(unreachable->header("x-onegate-token-count"), "estimate"_ba);
+    QVERIFY(unreachable->json().value("input_tokens"_L1).toInteger() >= 14);
+
     auto unknown = post("/v1/messages/count_tokens"_ba, compact(messagesBody(u"no-such-model"_s, false)));
     QCOMPARE(unknown->status(), 404);
     QVERIFY(anthropicErrorProblem(unknown->body(), u"not_found_error"_s).isEmpty());
