@@ -48,6 +48,9 @@ struct ProviderSettings {
     TransportPolicy policy;
     QList<QPair<QByteArray, QByteArray>> extraHeaders;  // sent with every request
     int maxConcurrency = 0;  // requests in flight to this provider at once; 0 = no limit
+    // openai kind: the provider serves /v1/responses itself (Responses requests pass
+    // through); otherwise they are translated to chat.
+    bool servesResponses = false;
 };
 
 } // namespace onegate

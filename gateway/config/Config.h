@@ -78,6 +78,24 @@ struct ModelAlias {
     int contextWindow = 0;  // tokens; 0 when not given
     ModelPrices prices;
     bool cache = false;     // answers for this id go through the response cache
+    int maxOutputTokens = 0;   // tokens; 0 when not given
+    QStringList capabilities;  // kModelCapabilities; empty when not given
+};
+
+// What a model can do, as clients ask (Ollama's /api/show names): text completion,
+// tool calls, image input, reasoning, embeddings, fill-in-the-middle.
+inline const QStringList kModelCapabilities = {
+    QStringLiteral("completion"), QStringLiteral("tools"),     QStringLiteral("vision"),
+    QStringLiteral("thinking"),   QStringLiteral("embedding"), QStringLiteral("insert"),
+};
+
+// The Ollama-compatible surface (CONTRACT.md section 2b, `ollama.listen`): off unless
+// the config has an `ollama` block.
+struct OllamaSurface {
+    bool enabled = false;
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 11435;  // never Ollama's own 11434, where a real Ollama may listen
+    friend bool operator==(const OllamaSurface &, const OllamaSurface &) = default;
 };
 
 // The whole configuration as one immutable value. The gateway holds a shared snapshot
@@ -94,6 +112,7 @@ struct Config {
     int streamKeepAliveMs = 10'000;
     RouterSettings router;
     CacheSettings cache;
+    OllamaSurface ollama;
 
     // The models[] entry with this id, if any.
     const ModelAlias *model(const QString &id) const;

@@ -182,6 +182,7 @@ private:
 
     bool parseDocument(const QJsonObject &root, Config &config);
     bool parseListen(const QJsonValue &value, Config &config);
+    bool parseOllama(const QJsonValue &value, Config &config);
     bool parseAuth(const QJsonValue &value, Config &config);
     bool parseLimits(const QJsonValue &value, Config &config);
     bool parseRouter(const QJsonValue &value, Config &config);
@@ -421,12 +422,13 @@ bool Parser::parseDocument(const QJsonObject &root, Config &config)
 {
     return checkKeys(root, {},
                      {"listen"_L1, "auth"_L1, "access_keys"_L1, "providers"_L1, "models"_L1,
-                      "limits"_L1, "router"_L1, "cache"_L1})
+                      "limits"_L1, "router"_L1, "cache"_L1, "ollama"_L1})
            && parseListen(root.value("listen"_L1), config)
            && parseAuth(root.value("auth"_L1), config)
            && parseLimits(root.value("limits"_L1), config)
            && parseRouter(root.value("router"_L1), config)
            && parseCache(root.value("cache"_L1), config)
+           && parseOllama(root.value("ollama"_L1), config)
            && parseAccessKeys(root.value("access_keys"_L1), config)
            && parseProviders(root.value("providers"_L1), config)
            && parseModels(root.value("models"_L1), config) && checkAuthScope(config);
@@ -485,6 +487,30 @@ bool Parser::parseListen(const QJsonValue &value, Config &config)
         return fail(path, address.problem);
     config.listenHost = address.host;
     config.listenPort = address.port;
+    return true;
+}
+
+bool Parser::parseOllama(const QJsonValue &value, Config &config)
+{
+    if (value.isUndefined())
+        return true;
+    const QString path = u"ollama"_s;
+    const auto ollama = object(value, path);
+    if (!ollama || !checkKeys(*ollama, path, {"listen"_L1}))
+        return false;
+    config.ollama.enabled = true;
+    const QJsonValue listen = ollama->value("listen"_L1);
+    if (listen.isUndefined())
+        return true;
+    const QString listenPath = keyPath(path, "listen"_L1);
+    const auto text = string(listen, listenPath);
+    if (!text)
+        return false;
+    const ListenAddress address = ListenAddress::parse(*text);
+    if (!address.isValid())
+        return fail(listenPath, address.problem);
+    config.ollama.host = address.host;
+    config.ollama.port = address.port;
     return true;
 }
 
@@ -610,7 +636,8 @@ std::optional<ProviderSettings> Parser::parseProvider(const QJsonValue &value,
     if (!entry
         || !checkKeys(*entry, path,
                       {"id"_L1, "kind"_L1, "base_url"_L1, "api_key"_L1, "models"_L1, "proxy"_L1,
-                       "api_version"_L1, "timeouts"_L1, "headers"_L1, "max_concurrency"_L1})
+                       "api_version"_L1, "timeouts"_L1, "headers"_L1, "max_concurrency"_L1,
+                       "responses"_L1})
         || !require(*entry, path, "id"_L1))
         return std::nullopt;
     ProviderSettings provider;
@@ -636,6 +663,19 @@ std::optional<ProviderSettings> Parser::parseProvider(const QJsonValue &value,
         || !optionalInteger(*entry, path, "max_concurrency"_L1, 1, kMaxConcurrency,
                             provider.maxConcurrency))
         return std::nullopt;
+    const QJsonValue responses = entry->value("responses"_L1);
+    if (!responses.isUndefined()) {
+        const QString responsesPath = keyPath(path, "responses"_L1);
+        const auto flag = boolean(responses, responsesPath);
+        if (!flag)
+            return std::nullopt;
+        if (*flag && provider.kind != ProviderKind::OpenAi) {
+            fail(responsesPath, u"only an openai provider can serve /v1/responses itself; other kinds are "
+                                u"always translated"_s);
+            return std::nullopt;
+        }
+        provider.servesResponses = *flag;
+    }
     return provider;
 }
 
@@ -820,7 +860,7 @@ std::optional<ModelAlias> Parser::parseModel(const QJsonValue &value, const QStr
     if (!entry
         || !checkKeys(*entry, path,
                       {"id"_L1, "routes"_L1, "enabled"_L1, "context_window"_L1, "prices"_L1,
-                       "cache"_L1})
+                       "cache"_L1, "max_output_tokens"_L1, "capabilities"_L1})
         || !require(*entry, path, "id"_L1))
         return std::nullopt;
     ModelAlias model;
@@ -846,8 +886,25 @@ std::optional<ModelAlias> Parser::parseModel(const QJsonValue &value, const QStr
     }
     if (!optionalInteger(*entry, path, "context_window"_L1, 1, kMaxContextWindow,
                          model.contextWindow)
+        || !optionalInteger(*entry, path, "max_output_tokens"_L1, 1, kMaxContextWindow,
+                            model.maxOutputTokens)
         || !parsePrices(entry->value("prices"_L1), keyPath(path, "prices"_L1), model.prices))
         return std::nullopt;
+    const QJsonValue capabilities = entry->value("capabilities"_L1);
+    if (!capabilities.isUndefined()) {
+        const QString capabilitiesPath = keyPath(path, "capabilities"_L1);
+        const auto names = stringList(capabilities, capabilitiesPath, false);
+        if (!names)
+            return std::nullopt;
+        for (qsizetype i = 0; i < names->size(); ++i) {
+            if (!kModelCapabilities.contains(names->at(i))) {
+                fail(indexPath(capabilitiesPath, i),
+                     u"must be one of "_s + kModelCapabilities.join(u", "_s));
+                return std::nullopt;
+            }
+        }
+        model.capabilities = *names;
+    }
     return model;
 }
 
@@ -865,7 +922,8 @@ bool Parser::parseModelRoutes(const QJsonObject &entry, const QString &path,
         }
         return fail(routesPath,
                     u"required unless a provider lists \"%1\" in its models (an entry without "
-                    u"routes only sets enabled, context_window, prices or cache of that model)"_s.arg(
+                    u"routes only sets enabled, context_window, max_output_tokens, capabilities, prices or cache "
+                    u"of that model)"_s.arg(
                         model.id));
     }
     const auto routes = list<Route>(value, routesPath,

@@ -1,4 +1,5 @@
 #include "config/ConfigParser.h"
+#include "config/ListenAddress.h"
 #include "secrets/MemorySecretStore.h"
 
 #include <QDateTime>
@@ -83,6 +84,7 @@ private Q_SLOTS:
     void contractExample();
     void everyOption();
     void modelAnnotations();
+    void dialectKeys();
     void routerAndCache();
     void defaults();
     void listen_data();
@@ -386,7 +388,8 @@ void TestConfig::errors_data()
         u"models[0].id: must not be empty"_s);
     row("model without routes", R"({"models":[{"id":"a"}]})"_ba,
         u"models[0].routes: required unless a provider lists \"a\" in its models (an entry "
-        u"without routes only sets enabled, context_window, prices or cache of that model)"_s);
+        u"without routes only sets enabled, context_window, max_output_tokens, capabilities, prices or cache "
+        u"of that model)"_s);
     row("model with empty routes", R"({"models":[{"id":"a","routes":[]}]})"_ba,
         u"models[0].routes: must list at least one route"_s);
     row("routes not an array", R"({"models":[{"id":"a","routes":{}}]})"_ba,
@@ -414,7 +417,8 @@ void TestConfig::errors_data()
     row("annotation of a model no provider lists",
         withModel(R"("id":"gpt-5","enabled":false)"),
         u"models[0].routes: required unless a provider lists \"gpt-5\" in its models (an entry "
-        u"without routes only sets enabled, context_window, prices or cache of that model)"_s);
+        u"without routes only sets enabled, context_window, max_output_tokens, capabilities, prices or cache "
+        u"of that model)"_s);
     row("model enabled not a boolean", withModel(R"("id":"m","enabled":"no")"),
         u"models[0].enabled: expected true or false"_s);
     row("model context window zero", withModel(R"("id":"m","context_window":0)"),
@@ -477,6 +481,24 @@ void TestConfig::errors_data()
         u"models[0].routes[0].max_concurrency: expected an integer from 1 to 100000"_s);
     row("provider max_concurrency fraction", withProviderOption(R"("max_concurrency":1.5)"),
         u"providers[0].max_concurrency: expected an integer from 1 to 100000"_s);
+
+    // issue 10: responses, ollama, a model's max_output_tokens and capabilities
+    row("responses not a boolean", withProviderOption(R"("responses":"yes")"),
+        u"providers[0].responses: expected true or false"_s);
+    row("responses on another kind",
+        R"({"providers":[{"id":"p","kind":"anthropic","base_url":"http://h","api_key":"env:K","responses":true}]})"_ba,
+        u"providers[0].responses: only an openai provider can serve /v1/responses itself; other kinds are "
+        u"always translated"_s);
+    row("ollama not an object", R"({"ollama":true})"_ba, u"ollama: expected an object"_s);
+    row("unknown key in ollama", R"({"ollama":{"port":11435}})"_ba, u"ollama.port: unknown key"_s);
+    row("ollama listen without port", R"({"ollama":{"listen":"127.0.0.1"}})"_ba,
+        u"ollama.listen: "_s + ListenAddress::parse(u"127.0.0.1"_s).problem);
+    row("max_output_tokens zero", withModel(R"("id":"m","max_output_tokens":0)"),
+        u"models[0].max_output_tokens: expected an integer from 1 to 100000000"_s);
+    row("capabilities not a list", withModel(R"("id":"m","capabilities":"tools")"),
+        u"models[0].capabilities: expected an array"_s);
+    row("unknown capability", withModel(R"("id":"m","capabilities":["tools","telepathy"])"),
+        u"models[0].capabilities[1]: must be one of completion, tools, vision, thinking, embedding, insert"_s);
 }
 
 void TestConfig::errors()
@@ -654,6 +676,30 @@ void TestConfig::modelAnnotations()
     QCOMPARE(smart.routes.size(), 1);
     QCOMPARE(smart.enabled, true);
     QCOMPARE(smart.contextWindow, 0);
+}
+
+void TestConfig::dialectKeys()
+{
+    const Config config = parseOrFail(
+        R"({"ollama":{"listen":"127.0.0.1:11500"},)"
+        R"("providers":[{"id":"p","kind":"openai","base_url":"http://h/v1","models":["m"],"responses":true},)"
+        R"({"id":"q","kind":"openai","base_url":"http://h/v1","responses":false}],)"
+        R"("models":[{"id":"m","max_output_tokens":16384,"capabilities":["completion","tools","vision"]}]})"_ba);
+    QVERIFY(config.ollama.enabled);
+    QCOMPARE(config.ollama.host, u"127.0.0.1"_s);
+    QCOMPARE(config.ollama.port, quint16(11500));
+    QVERIFY(config.providers[0].servesResponses);
+    QVERIFY(!config.providers[1].servesResponses);
+    QCOMPARE(config.models[0].maxOutputTokens, 16384);
+    QCOMPARE(config.models[0].capabilities, (QStringList{u"completion"_s, u"tools"_s, u"vision"_s}));
+
+    // An empty block turns the surface on at its default, which is never Ollama's own port.
+    const Config on = parseOrFail(R"({"ollama":{}})"_ba);
+    QVERIFY(on.ollama.enabled);
+    QCOMPARE(on.ollama.port, quint16(11435));
+    const Config off = parseOrFail(R"({})"_ba);
+    QVERIFY(!off.ollama.enabled);
+    QVERIFY(off.models.isEmpty());
 }
 
 void TestConfig::routerAndCache()

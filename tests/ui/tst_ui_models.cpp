@@ -573,8 +573,8 @@ void ModelsPageTest::annotationsOfRemovedModels()
     QVERIFY(refused);
     QCOMPARE(refused->toString(),
              u"config.json: models[1].routes: required unless a provider lists \"tool\" in its "
-             u"models (an entry without routes only sets enabled, context_window, prices or "
-             u"cache of that model)"_s);
+             u"models (an entry without routes only sets enabled, context_window, max_output_tokens, "
+             u"capabilities, prices or cache of that model)"_s);
 
     // What a page that removes models calls first.
     ModelDocument::dropUnservedAnnotations(next);
