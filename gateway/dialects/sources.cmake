@@ -6,3 +6,5 @@ target_sources(onegate_gateway PRIVATE
     dialects/AnthropicAnswerEncoder.h dialects/AnthropicAnswerEncoder.cpp
     dialects/AnthropicStreamEncoder.h dialects/AnthropicStreamEncoder.cpp
     dialects/AnthropicRequestDecoder.h dialects/AnthropicRequestDecoder.cpp)
+target_sources(onegate_gateway PRIVATE dialects/OpenAiResponsesRequestDecoder.h dialects/OpenAiResponsesRequestDecoder.cpp)
+target_sources(onegate_gateway PRIVATE dialects/OpenAiResponsesAnswerEncoder.h dialects/OpenAiResponsesAnswerEncoder.cpp dialects/OpenAiResponsesStreamEncoder.h dialects/OpenAiResponsesStreamEncoder.cpp dialects/OpenAiResponsesClient.h dialects/OpenAiResponsesClient.cpp)
