@@ -8,6 +8,8 @@
 #include "dialects/AnthropicRequestDecoder.h"
 #include "dialects/AnthropicTokenEstimate.h"
 #include "dialects/OpenAiChatDialect.h"
+#include "dialects/OpenAiResponsesClient.h"
+#include "dialects/OpenAiResponsesRequestDecoder.h"
 #include "relay/CountTokensRelay.h"
 #include "http/EndpointTable.h"
 #include "relay/ChatExchange.h"
@@ -94,6 +96,21 @@ HeaderPairs anthropicClientHeaders(const QHttpServerRequest &request)
             headers.append({name, value});
     }
     return headers;
+}
+
+// Each dialect's answers are cached apart: the same question asked in two dialects is
+// two entries (a translation may not be the same request).
+QString cacheScope(WireDialect dialect)
+{
+    switch (dialect) {
+    case WireDialect::AnthropicMessages:
+        return QStringLiteral("anthropic-messages");
+    case WireDialect::OpenAiResponses:
+        return QStringLiteral("openai-responses");
+    case WireDialect::OpenAiChat:
+        break;
+    }
+    return QStringLiteral("openai-chat");
 }
 
 QHostAddress listenAddress(const QString &host)
@@ -382,6 +399,9 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
     case Endpoint::Messages:
         handleChat(caller, request, std::move(responder), WireDialect::AnthropicMessages);
         break;
+    case Endpoint::Responses:
+        handleChat(caller, request, std::move(responder), WireDialect::OpenAiResponses);
+        break;
     case Endpoint::CountTokens:
         handleCountTokens(caller, request, std::move(responder));
         break;
@@ -502,7 +522,9 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
 
     // Dialect in: every dialect becomes the OpenAI Chat envelope the router and the
     // adapters take (with the client's own body kept for providers that speak it).
-    auto decoded = anthropic ? AnthropicRequestDecoder::decode(request.body()) : OpenAiChatDialect::decode(request.body());
+    auto decoded = anthropic ? AnthropicRequestDecoder::decode(request.body())
+        : dialect == WireDialect::OpenAiResponses ? OpenAiResponsesRequestDecoder::decode(request.body())
+                                                  : OpenAiChatDialect::decode(request.body());
     if (const ApiError *error = std::get_if<ApiError>(&decoded)) {
         reject(responder, errors, *error, record);
         return;
@@ -518,8 +540,7 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
     }
     // The router stage: the model's candidate routes, in the order this request tries
     // them, and the response cache in front of them.
-    auto routed = m_router.route(chat.model, chat.untranslatable ? chat.native : chat.body,
-                                 anthropic ? QStringLiteral("anthropic-messages") : QStringLiteral("openai-chat"),
+    auto routed = m_router.route(chat.model, chat.untranslatable ? chat.native : chat.body, cacheScope(dialect),
                                  request.value(QByteArrayLiteral("x-onegate-cache")), m_providers);
     if (const ApiError *error = std::get_if<ApiError>(&routed)) {
         reject(responder, errors, *error, record);
@@ -536,6 +557,11 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
         setup.call.dialect = dialect;
         setup.call.nativeBody = std::move(chat.native);
         setup.call.clientHeaders = anthropicClientHeaders(request);
+        setup.call.untranslatable = std::move(chat.untranslatable);
+    } else if (dialect == WireDialect::OpenAiResponses) {
+        setup.dialect = std::make_unique<OpenAiResponsesClient>(chat.model, chat.native);
+        setup.call.dialect = dialect;
+        setup.call.nativeBody = std::move(chat.native);
         setup.call.untranslatable = std::move(chat.untranslatable);
     } else {
         setup.dialect = std::make_unique<OpenAiChatClient>();

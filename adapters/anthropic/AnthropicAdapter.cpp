@@ -96,7 +96,7 @@ ApiError AnthropicAdapter::mapError(int status, const QByteArray &body, const QB
     return out;
 }
 
-const ChatCodec *AnthropicAdapter::nativeCodec(WireDialect dialect) const
+const ChatCodec *AnthropicAdapter::nativeCodec(WireDialect dialect, const ProviderSettings &) const
 {
     static const AnthropicMessagesCodec messages;
     return dialect == WireDialect::AnthropicMessages ? &messages : nullptr;

@@ -21,7 +21,7 @@ public:
                                      const QByteArray &apiKey) const override;
     ModelListResult decodeModelList(const QByteArray &body) const override;
     // Messages API clients are relayed as they are (AnthropicMessagesCodec).
-    const ChatCodec *nativeCodec(WireDialect dialect) const override;
+    const ChatCodec *nativeCodec(WireDialect dialect, const ProviderSettings &provider) const override;
 };
 
 } // namespace onegate

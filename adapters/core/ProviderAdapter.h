@@ -106,9 +106,10 @@ public:
     // client's body goes up untouched but for the model, and the provider's answer comes
     // back as it was sent (frames, errors and all). nullptr when the provider does not
     // speak it; the call is then translated through the OpenAI Chat body.
-    virtual const ChatCodec *nativeCodec(WireDialect dialect) const
+    virtual const ChatCodec *nativeCodec(WireDialect dialect, const ProviderSettings &provider) const
     {
         Q_UNUSED(dialect)
+        Q_UNUSED(provider)
         return nullptr;
     }
 

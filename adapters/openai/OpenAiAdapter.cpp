@@ -1,5 +1,6 @@
 #include "OpenAiAdapter.h"
 
+#include "OpenAiResponsesCodec.h"
 #include "OpenAiStreamDecoder.h"
 
 #include <QJsonArray>
@@ -7,24 +8,20 @@
 
 namespace onegate {
 
-namespace {
 
-QUrl endpoint(const ProviderSettings &provider, QStringView path)
+QUrl openAiEndpoint(const ProviderSettings &provider, QStringView path)
 {
     QUrl url = provider.baseUrl;
     url.setPath(url.path() + path);
     return url;
 }
 
-void addCommonHeaders(UpstreamRequest &request, const ProviderSettings &provider,
-                      const QByteArray &apiKey)
+void addOpenAiHeaders(UpstreamRequest &request, const ProviderSettings &provider, const QByteArray &apiKey)
 {
     if (!apiKey.isEmpty())
         request.headers.append({QByteArrayLiteral("Authorization"), "Bearer " + apiKey});
     request.headers.append(provider.extraHeaders);
 }
-
-} // namespace
 
 QByteArray openAiPassThroughBody(const ChatCall &call, bool askForUsage)
 {
@@ -43,14 +40,14 @@ QByteArray openAiPassThroughBody(const ChatCall &call, bool askForUsage)
 std::variant<UpstreamRequest, ApiError> OpenAiAdapter::chatRequest(const ChatCall &call) const
 {
     UpstreamRequest request;
-    request.url = endpoint(*call.provider, u"/chat/completions");
+    request.url = openAiEndpoint(*call.provider, u"/chat/completions");
     request.body = openAiPassThroughBody(call);
     request.headers = {
         {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
         {QByteArrayLiteral("Accept"), call.stream ? QByteArrayLiteral("text/event-stream")
                                                   : QByteArrayLiteral("application/json")},
     };
-    addCommonHeaders(request, *call.provider, call.apiKey);
+    addOpenAiHeaders(request, *call.provider, call.apiKey);
     return request;
 }
 
@@ -78,6 +75,17 @@ ChatResult OpenAiAdapter::decodeChat(const ChatCall &, const QByteArray &body) c
 
 ApiError OpenAiAdapter::mapError(int status, const QByteArray &body,
                                  const QByteArray &contentType) const
+{
+    return openAiUpstreamError(status, body, contentType);
+}
+
+const ChatCodec *OpenAiAdapter::nativeCodec(WireDialect dialect, const ProviderSettings &provider) const
+{
+    static const OpenAiResponsesCodec responses;
+    return dialect == WireDialect::OpenAiResponses && provider.servesResponses ? &responses : nullptr;
+}
+
+ApiError openAiUpstreamError(int status, const QByteArray &body, const QByteArray &contentType)
 {
     const bool retryable = status == 429 || status >= 500;
     const QJsonDocument doc = QJsonDocument::fromJson(body);
@@ -109,9 +117,9 @@ UpstreamRequest OpenAiAdapter::modelListRequest(const ProviderSettings &provider
 {
     UpstreamRequest request;
     request.method = QByteArrayLiteral("GET");
-    request.url = endpoint(provider, u"/models");
+    request.url = openAiEndpoint(provider, u"/models");
     request.headers = {{QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")}};
-    addCommonHeaders(request, provider, apiKey);
+    addOpenAiHeaders(request, provider, apiKey);
     return request;
 }
 

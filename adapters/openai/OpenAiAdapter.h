@@ -18,12 +18,24 @@ public:
     UpstreamRequest modelListRequest(const ProviderSettings &provider,
                                      const QByteArray &apiKey) const override;
     ModelListResult decodeModelList(const QByteArray &body) const override;
+    // Responses API clients are relayed as they are to a provider configured with
+    // `responses: true` (OpenAiResponsesCodec).
+    const ChatCodec *nativeCodec(WireDialect dialect, const ProviderSettings &provider) const override;
 };
+
+// An error answer from a server speaking OpenAI's wire format: an OpenAI error body is
+// kept for relaying with its status; anything else is described.
+ApiError openAiUpstreamError(int status, const QByteArray &body, const QByteArray &contentType);
 
 // The body the `openai` kind sends, shared with the other kinds that speak OpenAI Chat
 // upstream (azure): the client's body with `model` set to the upstream name and, for a
 // stream when `askForUsage`, stream_options.include_usage, so every streamed request can
 // be recorded (OpenAiStreamDecoder drops the extra chunk when the client did not ask).
 QByteArray openAiPassThroughBody(const ChatCall &call, bool askForUsage = true);
+
+// {base_url}{path}: the openai kind's base_url includes the version path.
+QUrl openAiEndpoint(const ProviderSettings &provider, QStringView path);
+// Authorization: Bearer and the provider's own headers.
+void addOpenAiHeaders(UpstreamRequest &request, const ProviderSettings &provider, const QByteArray &apiKey);
 
 } // namespace onegate

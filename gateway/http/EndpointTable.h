@@ -18,6 +18,7 @@ enum class Endpoint {
     ChatCompletions,  // POST /v1/chat/completions (OpenAI Chat dialect)
     Messages,         // POST /v1/messages (Anthropic Messages dialect)
     CountTokens,      // POST /v1/messages/count_tokens (Anthropic)
+    Responses,        // POST /v1/responses (OpenAI Responses dialect)
     Metrics,          // GET /metrics (Prometheus text)
     RouteHealth,      // GET /onegate/routes (the router's health, JSON)
 };

@@ -20,7 +20,7 @@ UpstreamAttempt::UpstreamAttempt(Attempt attempt, ChatCall call, Listener &liste
     , m_listener(listener)
 {
     const ProviderAdapter *adapter = m_attempt.provider->adapter();
-    const ChatCodec *native = m_call.dialect == WireDialect::OpenAiChat ? nullptr : adapter->nativeCodec(m_call.dialect);
+    const ChatCodec *native = m_call.dialect == WireDialect::OpenAiChat ? nullptr : adapter->nativeCodec(m_call.dialect, *m_call.provider);
     m_codec = native ? native : adapter;
     m_native = native != nullptr;
 }

@@ -46,6 +46,8 @@ class FakeConnection;
 //                    HTTP date <s> seconds ahead; error-429-ms-<ms>: retry-after-ms)
 //   early-error      a 200 stream whose first event is an error (nothing else came)
 //   anything else    404 with the recorded model_not_found body
+// A POST to a path ending in /responses (the Responses API) answers `text` and `tool`
+// with the recorded Responses answers (`text` also streamed); other scenarios as above.
 // reset, truncated, stall and midstream-error always answer as an SSE stream.
 // GET (or HEAD) on any path ending in /models answers the recorded model list; any
 // other method than POST gets the 404.

@@ -17,6 +17,9 @@ const QByteArray kMidstreamError =
 // Every file the scenarios replay: checked once at listen() so a missing copy fails
 // loudly there, not as a puzzling 500 deep inside a test.
 const char *const kFixtureFiles[] = {
+    "responses_response_text_recorded.json",
+    "responses_response_function_call_spec.json",
+    "responses_stream.adapted.sse",
     "chat_response_text_recorded.json",
     "chat_stream_text_include_usage.sse",
     "chat_response_tool_call_recorded.json",
@@ -103,6 +106,16 @@ ResponsePlan OpenAiFakeDialect::plan(const RecordedRequest &request, const QByte
         }
     };
 
+    // A server that offers the Responses API itself (a provider with `responses: true`):
+    // the recorded Responses answers; errors and faults as for chat, below.
+    if (path.endsWith("/responses") && (scenario == "text"_L1 || scenario == "tool"_L1)) {
+        if (stream && scenario == "text"_L1)
+            streamPlan("responses_stream.adapted.sse", true);
+        else
+            plan.body = fixture(scenario == "text"_L1 ? u"responses_response_text_recorded.json"_s
+                                                      : u"responses_response_function_call_spec.json"_s);
+        return plan;
+    }
     for (const Recorded &recorded : kRecorded) {
         if (scenario != QLatin1String(recorded.scenario))
             continue;
