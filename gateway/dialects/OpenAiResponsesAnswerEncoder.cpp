@@ -1,5 +1,7 @@
 #include "OpenAiResponsesAnswerEncoder.h"
 
+#include "OpenAiResponsesRequestDecoder.h"
+
 #include "http/HttpResponses.h"
 
 #include <QDateTime>
@@ -235,11 +237,18 @@ QJsonObject OpenAiResponsesAnswerEncoder::refusalPart(const QString &refusal)
 QJsonObject OpenAiResponsesAnswerEncoder::functionCallItem(const QString &id, const QString &callId,
                                                            const QString &name,
                                                            const QString &arguments,
-                                                           const QString &status)
+                                                           const QString &status,
+                                                           const QJsonObject &request)
 {
-    return QJsonObject{{"id"_L1, id},         {"type"_L1, "function_call"_L1},
-                       {"status"_L1, status}, {"call_id"_L1, callId},
-                       {"name"_L1, name},     {"arguments"_L1, arguments}};
+    // A function of a namespace tool went to the provider under its flat name; the
+    // client (Codex) dispatches on its own name and namespace.
+    const OpenAiResponsesRequestDecoder::ToolName tool = OpenAiResponsesRequestDecoder::splitToolName(name, request);
+    QJsonObject item{{"id"_L1, id},         {"type"_L1, "function_call"_L1},
+                     {"status"_L1, status}, {"call_id"_L1, callId},
+                     {"name"_L1, tool.name}, {"arguments"_L1, arguments}};
+    if (!tool.ns.isEmpty())
+        item.insert("namespace"_L1, tool.ns);
+    return item;
 }
 
 std::variant<QJsonObject, ApiError>
@@ -278,7 +287,7 @@ OpenAiResponsesAnswerEncoder::response(const QJsonObject &completion, const QStr
             callId = u"call_"_s + randomTail();
         output.append(functionCallItem(itemId(u"fc_"_s, tail, callCount++), callId,
                                        function.value("name"_L1).toString(),
-                                       function.value("arguments"_L1).toString(), u"completed"_s));
+                                       function.value("arguments"_L1).toString(), u"completed"_s, request));
     }
 
     const QString reason = incompleteReason(choice.value("finish_reason"_L1).toString());

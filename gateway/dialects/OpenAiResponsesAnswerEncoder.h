@@ -72,9 +72,11 @@ public:
                                    const QJsonArray &content);
     static QJsonObject outputTextPart(const QString &text);
     static QJsonObject refusalPart(const QString &refusal);
+    // `name` is the Chat function name; a flattened namespace function of `request` (the
+    // client's body) comes back as its own name plus `namespace`.
     static QJsonObject functionCallItem(const QString &id, const QString &callId,
                                         const QString &name, const QString &arguments,
-                                        const QString &status);
+                                        const QString &status, const QJsonObject &request);
 
     // The `error` of a failed response: {code, message} (see the .cpp for the codes).
     static QJsonObject responseError(const ApiError &error);

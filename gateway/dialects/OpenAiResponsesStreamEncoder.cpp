@@ -223,7 +223,7 @@ void OpenAiResponsesStreamEncoder::closeItem(bool incomplete)
         QJsonObject done = itemRef();
         done.insert("arguments"_L1, m_arguments);
         emitEvent("response.function_call_arguments.done", done, false);
-        item = Encoder::functionCallItem(m_openId, m_callId, m_callName, m_arguments, status);
+        item = Encoder::functionCallItem(m_openId, m_callId, m_callName, m_arguments, status, m_options.request);
         break;
     }
     case ItemKind::None:
@@ -401,7 +401,7 @@ void OpenAiResponsesStreamEncoder::handleToolCall(const QJsonObject &call)
         const QString name = function.value("name"_L1).toString();
         openItem(ItemKind::FunctionCall,
                  Encoder::functionCallItem(Encoder::itemId(u"fc_"_s, m_tail, m_callItems++), callId,
-                                           name, QString(), u"in_progress"_s),
+                                           name, QString(), u"in_progress"_s, m_options.request),
                  true);
         m_callId = callId;
         m_callName = name;

@@ -10,6 +10,7 @@
 #include "cache/StreamCapture.h"
 #include "dialects/OpenAiResponsesAnswerEncoder.h"
 #include "dialects/OpenAiResponsesClient.h"
+#include "dialects/OpenAiResponsesRequestDecoder.h"
 #include "dialects/OpenAiResponsesStreamEncoder.h"
 #include "openai/OpenAiStreamEncoder.h"
 
@@ -504,6 +505,7 @@ private Q_SLOTS:
     void streamInterleavedToolArguments();
     void streamEmptyAnswer();
     void streamEchoesRequest();
+    void namespacedCallsComeBackNamespaced();
 
     void clientAnswers();
     void clientStreamErrorContinuesTheStream();
@@ -1438,6 +1440,62 @@ void TestResponsesEncoders::streamEchoesRequest()
         QCOMPARE(response.value("instructions"_L1).toString(), u"You are a helpful assistant."_s);
         QCOMPARE(response.value("model"_L1).toString(), u"gpt-5.4"_s);
     }
+}
+
+// Codex dispatches a namespace tool's function by its own name and `namespace`; the
+// provider saw the flat name (OpenAiResponsesRequestDecoder::flatToolName).
+void TestResponsesEncoders::namespacedCallsComeBackNamespaced()
+{
+    const QJsonObject request = QJsonDocument::fromJson(R"({"model":"m","input":"hi","tools":[
+        {"type":"namespace","name":"crm","tools":[{"type":"function","name":"lookup","parameters":{"type":"object"}}]},
+        {"type":"function","name":"plain","parameters":{"type":"object"}}]})")
+                                    .object();
+    const QString flat = OpenAiResponsesRequestDecoder::flatToolName(u"crm"_s, u"lookup"_s);
+    const QJsonObject call{{"id"_L1, "call_1"_L1}, {"type"_L1, "function"_L1},
+                           {"function"_L1, QJsonObject{{"name"_L1, flat}, {"arguments"_L1, "{}"_L1}}}};
+    const QJsonObject plainCall{{"id"_L1, "call_2"_L1}, {"type"_L1, "function"_L1},
+                                {"function"_L1, QJsonObject{{"name"_L1, "plain"_L1}, {"arguments"_L1, "{}"_L1}}}};
+    const QJsonObject completion{
+        {"id"_L1, "chatcmpl-ns"_L1}, {"object"_L1, "chat.completion"_L1}, {"created"_L1, 1}, {"model"_L1, "m"_L1},
+        {"choices"_L1, QJsonArray{QJsonObject{{"index"_L1, 0},
+                                              {"finish_reason"_L1, "tool_calls"_L1},
+                                              {"message"_L1, QJsonObject{{"role"_L1, "assistant"_L1},
+                                                                         {"content"_L1, QJsonValue()},
+                                                                         {"tool_calls"_L1, QJsonArray{call, plainCall}}}}}}}};
+    auto checkItems = [&flat](const QJsonArray &output) {
+        QCOMPARE(output.size(), 2);
+        QCOMPARE(output.at(0).toObject().value("name"_L1).toString(), u"lookup"_s);
+        QCOMPARE(output.at(0).toObject().value("namespace"_L1).toString(), u"crm"_s);
+        QCOMPARE(output.at(1).toObject().value("name"_L1).toString(), u"plain"_s);
+        QVERIFY(!output.at(1).toObject().contains("namespace"_L1));
+        QVERIFY(flat != u"lookup"_s);
+    };
+    checkItems(encodeOk(completion, u"m"_s, request).value("output"_L1).toArray());
+
+    QJsonObject streamedCall = call;
+    streamedCall.insert("index"_L1, 0);
+    QJsonObject streamedPlain = plainCall;
+    streamedPlain.insert("index"_L1, 1);
+    auto chunk = [](const QJsonObject &delta, const QJsonValue &finish) -> QByteArray {
+        const QJsonObject object{{"id"_L1, "chatcmpl-ns"_L1}, {"object"_L1, "chat.completion.chunk"_L1}, {"created"_L1, 1},
+                                 {"model"_L1, "m"_L1},
+                                 {"choices"_L1, QJsonArray{QJsonObject{{"index"_L1, 0}, {"delta"_L1, delta},
+                                                                       {"finish_reason"_L1, finish}}}}};
+        return "data: " + QJsonDocument(object).toJson(QJsonDocument::Compact) + "\n\n";
+    };
+    const Output out = encodeFrames({chunk({{"role"_L1, "assistant"_L1}, {"tool_calls"_L1, QJsonArray{streamedCall}}}, QJsonValue()),
+                                     chunk({{"tool_calls"_L1, QJsonArray{streamedPlain}}}, QJsonValue()),
+                                     chunk({}, "tool_calls"_L1), "data: [DONE]\n\n"},
+                                    u"m"_s, request);
+    QCOMPARE(grammarError(out), QString());
+    QList<QJsonObject> added;
+    for (const Event &event : std::as_const(out.events)) {
+        if (event.data.value("type"_L1).toString() == "response.output_item.added"_L1)
+            added.append(event.data.value("item"_L1).toObject());
+    }
+    QCOMPARE(added.size(), 2);
+    QCOMPARE(added.first().value("namespace"_L1).toString(), u"crm"_s);
+    checkItems(out.events.last().data.value("response"_L1).toObject().value("output"_L1).toArray());
 }
 
 void TestResponsesEncoders::clientAnswers()
