@@ -107,6 +107,8 @@ QString cacheScope(WireDialect dialect)
         return QStringLiteral("anthropic-messages");
     case WireDialect::OpenAiResponses:
         return QStringLiteral("openai-responses");
+    case WireDialect::OpenAiCompletions:
+        return QStringLiteral("openai-completions");
     case WireDialect::OpenAiChat:
         break;
     }

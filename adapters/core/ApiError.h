@@ -6,7 +6,7 @@
 namespace onegate {
 
 // The API dialects OneGate speaks with clients, and with providers that speak them too.
-enum class WireDialect { OpenAiChat, AnthropicMessages, OpenAiResponses };
+enum class WireDialect { OpenAiChat, AnthropicMessages, OpenAiResponses, OpenAiCompletions };
 
 // An error as a client will see it: the HTTP status plus the OpenAI error fields.
 // When `upstreamBody` is set the error came from a provider speaking the client's own

@@ -8,3 +8,4 @@ target_sources(onegate_gateway PRIVATE
     dialects/AnthropicRequestDecoder.h dialects/AnthropicRequestDecoder.cpp)
 target_sources(onegate_gateway PRIVATE dialects/OpenAiResponsesRequestDecoder.h dialects/OpenAiResponsesRequestDecoder.cpp)
 target_sources(onegate_gateway PRIVATE dialects/OpenAiResponsesAnswerEncoder.h dialects/OpenAiResponsesAnswerEncoder.cpp dialects/OpenAiResponsesStreamEncoder.h dialects/OpenAiResponsesStreamEncoder.cpp dialects/OpenAiResponsesClient.h dialects/OpenAiResponsesClient.cpp)
+target_sources(onegate_gateway PRIVATE dialects/OpenAiCompletionsRequestDecoder.h dialects/OpenAiCompletionsRequestDecoder.cpp dialects/OpenAiCompletionsStreamEncoder.h dialects/OpenAiCompletionsStreamEncoder.cpp dialects/OpenAiCompletionsClient.h dialects/OpenAiCompletionsClient.cpp)

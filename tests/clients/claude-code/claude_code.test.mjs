@@ -2,11 +2,9 @@
 // OneGate's Anthropic Messages endpoint to a fake provider (DESIGN.md sections 3 and 5).
 //
 // Claude Code reaches for the internet (telemetry, updates, feature flags), so it runs
-// only inside a network namespace that has nothing but loopback. Started normally, this
-// script re-executes itself under `unshare --net` (which needs root) and fails, loudly and
-// with the reason, when it cannot: not root, no unshare or ip, or namespaces refused. It
-// never runs the CLI outside the namespace. Inside, it checks that loopback is the only
-// interface, brings it up, and starts fake_upstream, OneGate and claude there.
+// only inside a network namespace that has nothing but loopback: started normally, this
+// script re-executes itself under `unshare --net` or fails saying why (../netns.mjs), and
+// starts fake_upstream, OneGate and claude inside.
 //
 // FAKE_KIND (openai or anthropic, set by CTest) is the provider kind behind OneGate: an
 // anthropic provider gets Claude Code's body as sent (model unpinned); an openai one gets
@@ -18,50 +16,16 @@
 // the folder holding node_modules/@anthropic-ai/claude-code)
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareLoopback, reexecInLoopbackNamespace, runCli } from '../netns.mjs';
 
-const INSIDE = 'ONEGATE_CLAUDE_CODE_NETNS';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-function program(variable) {
-  const value = process.env[variable];
-  return value && !value.endsWith('-NOTFOUND') ? value : null;
-}
-
-// Outside the namespace: re-execute this script inside a new one, or fail saying why.
-function launchInNamespace() {
-  const refuse = (why) => {
-    console.error(`claude_code.test.mjs: FAILED: ${why}\n` +
-                  'Claude Code may only run in a loopback-only network namespace (DESIGN.md section 3); ' +
-                  'it was not started.');
-    process.exit(1);
-  };
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0)
-    refuse(`\`unshare --net\` needs root, and this runs as uid ${process.getuid?.()}`);
-  const unshare = program('ONEGATE_UNSHARE');
-  if (!unshare || !existsSync(unshare))
-    refuse(`unshare (util-linux) not found (ONEGATE_UNSHARE=${process.env.ONEGATE_UNSHARE ?? ''})`);
-  const ip = program('ONEGATE_IP');
-  if (!ip || !existsSync(ip))
-    refuse(`ip (iproute2) not found (ONEGATE_IP=${process.env.ONEGATE_IP ?? ''}): it brings loopback up in the namespace`);
-  // A machine (or container) that refuses namespaces says so here, apart from a failing test.
-  const probe = spawnSync(unshare, ['--net', '--', process.execPath, '-e', ''], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0)
-    refuse(`this machine cannot create a network namespace: ${probe.error?.message ?? probe.stderr.trim()}`);
-  const result = spawnSync(unshare, ['--net', '--', process.execPath, ...process.execArgv, fileURLToPath(import.meta.url)],
-                           { stdio: 'inherit', env: { ...process.env, [INSIDE]: '1' } });
-  if (result.error)
-    refuse(`cannot run ${unshare}: ${result.error.message}`);
-  if (result.signal)
-    refuse(`the test in the namespace was killed by ${result.signal}`);
-  process.exit(result.status ?? 1);
-}
-
-if (process.env[INSIDE] !== '1')
-  launchInNamespace();
+// Outside the namespace this re-executes the script inside one (or fails saying why) and
+// never returns.
+reexecInLoopbackNamespace(import.meta.url, 'Claude Code');
 
 // From here on: inside the namespace.
 const { after, before, describe, test } = await import('node:test');
@@ -90,13 +54,6 @@ const EXPECTED = {
   },
 }[KIND];
 
-// The interfaces of this process's network namespace (/proc/self/net follows it; /sys
-// would show the mounter's).
-function interfaces() {
-  return readFileSync('/proc/self/net/dev', 'utf8').split('\n').slice(2)
-    .map((line) => line.split(':')[0].trim()).filter(Boolean);
-}
-
 // The lines of Claude Code's --debug-file that say what it asked and what failed (the
 // rest is start-up chatter), at most the last 60.
 function debugLines(file) {
@@ -106,30 +63,11 @@ function debugLines(file) {
     .slice(-60).join('\n');
 }
 
-// Runs `claude args` with `env` alone (nothing inherited but PATH), in its own process
-// group so a timeout kills the native binary the npm wrapper started, too.
+// Runs `claude args` with `env` alone (nothing inherited but PATH).
 function runClaude(args, env) {
   const wrapper = path.join(here, 'node_modules', '@anthropic-ai', 'claude-code', 'cli-wrapper.cjs');
   assert.ok(existsSync(wrapper), `${wrapper} missing: run npm ci here first`);
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [wrapper, ...args],
-                        { env, cwd: env.HOME, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (data) => { stdout += data; });
-    child.stderr.on('data', (data) => { stderr += data; });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try { process.kill(-child.pid, 'SIGKILL'); } catch {}
-    }, CLAUDE_TIMEOUT_MS);
-    child.on('error', (error) => { stderr += String(error); });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      try { process.kill(-child.pid, 'SIGKILL'); } catch {}  // any straggler in its group
-      resolve({ code, signal, stdout, stderr, timedOut });
-    });
-  });
+  return runCli(process.execPath, [wrapper, ...args], { env, cwd: env.HOME, timeoutMs: CLAUDE_TIMEOUT_MS });
 }
 
 describe(`claude -p through headless OneGate to a ${KIND} provider, loopback only`, () => {
@@ -137,11 +75,7 @@ describe(`claude -p through headless OneGate to a ${KIND} provider, loopback onl
 
   before(async () => {
     assert.ok(EXPECTED, `FAKE_KIND=${KIND}: no expectations for this kind`);
-    // Never run the CLI with a way out: a namespace holding anything but loopback is
-    // not the one unshare made.
-    assert.deepEqual(interfaces(), ['lo'], 'this network namespace has more than loopback');
-    const up = spawnSync(process.env.ONEGATE_IP, ['link', 'set', 'lo', 'up'], { encoding: 'utf8' });
-    assert.equal(up.status, 0, `ip link set lo up: ${up.stderr}`);
+    prepareLoopback();
     gateway = await startGateway({
       kind: KIND, models: ['text'], accessKey: ACCESS_KEY, upstreamKey: UPSTREAM_KEY,
       config: { models: [{ id: CLAUDE_ALIAS, routes: [{ provider: 'fake', model: 'text' }] }] },
