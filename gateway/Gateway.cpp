@@ -8,6 +8,8 @@
 #include "dialects/AnthropicRequestDecoder.h"
 #include "dialects/AnthropicTokenEstimate.h"
 #include "dialects/OpenAiChatDialect.h"
+#include "dialects/OpenAiCompletionsClient.h"
+#include "dialects/OpenAiCompletionsRequestDecoder.h"
 #include "dialects/OpenAiResponsesClient.h"
 #include "dialects/OpenAiResponsesRequestDecoder.h"
 #include "relay/CountTokensRelay.h"
@@ -404,6 +406,9 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
     case Endpoint::Responses:
         handleChat(caller, request, std::move(responder), WireDialect::OpenAiResponses);
         break;
+    case Endpoint::Completions:
+        handleChat(caller, request, std::move(responder), WireDialect::OpenAiCompletions);
+        break;
     case Endpoint::CountTokens:
         handleCountTokens(caller, request, std::move(responder));
         break;
@@ -525,8 +530,9 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
     // Dialect in: every dialect becomes the OpenAI Chat envelope the router and the
     // adapters take (with the client's own body kept for providers that speak it).
     auto decoded = anthropic ? AnthropicRequestDecoder::decode(request.body())
-        : dialect == WireDialect::OpenAiResponses ? OpenAiResponsesRequestDecoder::decode(request.body())
-                                                  : OpenAiChatDialect::decode(request.body());
+        : dialect == WireDialect::OpenAiResponses   ? OpenAiResponsesRequestDecoder::decode(request.body())
+        : dialect == WireDialect::OpenAiCompletions ? OpenAiCompletionsRequestDecoder::decode(request.body())
+                                                    : OpenAiChatDialect::decode(request.body());
     if (const ApiError *error = std::get_if<ApiError>(&decoded)) {
         reject(responder, errors, *error, record);
         return;
@@ -562,6 +568,11 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
         setup.call.untranslatable = std::move(chat.untranslatable);
     } else if (dialect == WireDialect::OpenAiResponses) {
         setup.dialect = std::make_unique<OpenAiResponsesClient>(chat.model, chat.native);
+        setup.call.dialect = dialect;
+        setup.call.nativeBody = std::move(chat.native);
+        setup.call.untranslatable = std::move(chat.untranslatable);
+    } else if (dialect == WireDialect::OpenAiCompletions) {
+        setup.dialect = std::make_unique<OpenAiCompletionsClient>(chat.model, chat.native);
         setup.call.dialect = dialect;
         setup.call.nativeBody = std::move(chat.native);
         setup.call.untranslatable = std::move(chat.untranslatable);

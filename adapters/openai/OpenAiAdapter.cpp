@@ -1,5 +1,6 @@
 #include "OpenAiAdapter.h"
 
+#include "OpenAiCompletionsCodec.h"
 #include "OpenAiResponsesCodec.h"
 #include "OpenAiStreamDecoder.h"
 
@@ -82,6 +83,9 @@ ApiError OpenAiAdapter::mapError(int status, const QByteArray &body,
 const ChatCodec *OpenAiAdapter::nativeCodec(WireDialect dialect, const ProviderSettings &provider) const
 {
     static const OpenAiResponsesCodec responses;
+    static const OpenAiCompletionsCodec completions;
+    if (dialect == WireDialect::OpenAiCompletions)
+        return &completions;
     return dialect == WireDialect::OpenAiResponses && provider.servesResponses ? &responses : nullptr;
 }
 

@@ -19,7 +19,8 @@ public:
                                      const QByteArray &apiKey) const override;
     ModelListResult decodeModelList(const QByteArray &body) const override;
     // Responses API clients are relayed as they are to a provider configured with
-    // `responses: true` (OpenAiResponsesCodec).
+    // `responses: true` (OpenAiResponsesCodec); legacy Completions clients always
+    // (OpenAiCompletionsCodec).
     const ChatCodec *nativeCodec(WireDialect dialect, const ProviderSettings &provider) const override;
 };
 

@@ -27,6 +27,7 @@ const Row kRows[] = {
     {QLatin1String("/messages"), false, true, Method::Post, QLatin1String("POST"), Endpoint::Messages, true},
     {QLatin1String("/messages/count_tokens"), false, true, Method::Post, QLatin1String("POST"), Endpoint::CountTokens, true},
     {QLatin1String("/responses"), false, true, Method::Post, QLatin1String("POST"), Endpoint::Responses, true},
+    {QLatin1String("/completions"), false, true, Method::Post, QLatin1String("POST"), Endpoint::Completions, true},
     {QLatin1String("/metrics"), false, false, Method::Get, QLatin1String("GET"), Endpoint::Metrics, true},
     {QLatin1String("/onegate/routes"), false, false, Method::Get, QLatin1String("GET"), Endpoint::RouteHealth, true},
 };

@@ -19,6 +19,7 @@ enum class Endpoint {
     Messages,         // POST /v1/messages (Anthropic Messages dialect)
     CountTokens,      // POST /v1/messages/count_tokens (Anthropic)
     Responses,        // POST /v1/responses (OpenAI Responses dialect)
+    Completions,      // POST /v1/completions (OpenAI legacy Completions dialect)
     Metrics,          // GET /metrics (Prometheus text)
     RouteHealth,      // GET /onegate/routes (the router's health, JSON)
 };

@@ -48,6 +48,8 @@ class FakeConnection;
 //   anything else    404 with the recorded model_not_found body
 // A POST to a path ending in /responses (the Responses API) answers `text` and `tool`
 // with the recorded Responses answers (`text` also streamed); other scenarios as above.
+// A POST to .../completions (legacy Completions, not chat) answers a non-stream `text`
+// with the API reference's example text_completion.
 // reset, truncated, stall and midstream-error always answer as an SSE stream.
 // GET (or HEAD) on any path ending in /models answers the recorded model list; any
 // other method than POST gets the 404.

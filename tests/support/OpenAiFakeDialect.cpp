@@ -17,6 +17,7 @@ const QByteArray kMidstreamError =
 // Every file the scenarios replay: checked once at listen() so a missing copy fails
 // loudly there, not as a puzzling 500 deep inside a test.
 const char *const kFixtureFiles[] = {
+    "completions_response_text.composed.json",
     "responses_response_text_recorded.json",
     "responses_response_function_call_spec.json",
     "responses_stream.adapted.sse",
@@ -106,6 +107,11 @@ ResponsePlan OpenAiFakeDialect::plan(const RecordedRequest &request, const QByte
         }
     };
 
+    // The legacy Completions API (autocomplete): the reference example, non-stream.
+    if (path.endsWith("/completions") && !path.endsWith("/chat/completions") && scenario == "text"_L1 && !stream) {
+        plan.body = fixture(u"completions_response_text.composed.json"_s);
+        return plan;
+    }
     // A server that offers the Responses API itself (a provider with `responses: true`):
     // the recorded Responses answers; errors and faults as for chat, below.
     if (path.endsWith("/responses") && (scenario == "text"_L1 || scenario == "tool"_L1)) {
