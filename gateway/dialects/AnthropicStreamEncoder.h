@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ChatChunkReader.h"
 #include "core/ApiError.h"
 #include "core/ProviderAdapter.h"
 #include "core/SseParser.h"
@@ -78,8 +79,7 @@ private:
 
     Options m_options;
     Downstream m_downstream;
-    SseParser m_parser;
-    QList<SseEvent> m_events;
+    ChatChunkReader m_chunks;
 
     bool m_started = false;
     bool m_ended = false;

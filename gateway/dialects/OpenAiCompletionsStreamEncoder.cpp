@@ -23,20 +23,11 @@ void OpenAiCompletionsStreamEncoder::streamFrame(const QByteArray &frame, bool c
     Q_UNUSED(content); // judged per text_completion chunk instead
     if (m_ended)
         return;
-    m_events.clear();
-    const bool ok = m_parser.feed(frame, m_events);
-    for (const SseEvent &event : std::as_const(m_events)) {
-        if (m_ended)
-            return;
-        if (event.data == "[DONE]")
-            continue; // the end comes through streamCompleted()
-        const QJsonDocument doc = QJsonDocument::fromJson(event.data);
-        if (doc.isObject())
-            handleChunk(doc.object());
-    }
-    if (!ok)
-        fail(ApiError::make(502, u"upstream_error"_s, u"bad_upstream_response"_s,
-                            u"the provider sent a stream event larger than the limit"_s, true));
+    if (!m_chunks.read(frame, [this](const QJsonObject &chunk) {
+            handleChunk(chunk);
+            return !m_ended;
+        }))
+        fail(ChatChunkReader::tooLarge());
 }
 
 void OpenAiCompletionsStreamEncoder::handleChunk(const QJsonObject &chunk)

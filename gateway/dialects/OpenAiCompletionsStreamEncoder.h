@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ChatChunkReader.h"
 #include "ClientDialect.h"
 #include "core/ApiError.h"
 #include "core/ProviderAdapter.h"
@@ -53,8 +54,7 @@ private:
 
     Options m_options;
     StreamOutlet m_outlet;
-    SseParser m_parser;
-    QList<SseEvent> m_events;
+    ChatChunkReader m_chunks;
     bool m_ended = false;
     bool m_echoPending = false;
     QString m_id;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ChatChunkReader.h"
 #include "ClientDialect.h"
 #include "core/ApiError.h"
 #include "core/ProviderAdapter.h"
@@ -117,8 +118,7 @@ private:
     Options m_options;
     Downstream m_downstream;
     std::shared_ptr<Progress> m_progress;
-    SseParser m_parser;
-    QList<SseEvent> m_events;
+    ChatChunkReader m_chunks;
     bool m_ended = false;
 
     QString m_completionId;

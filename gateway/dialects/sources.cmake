@@ -1,5 +1,6 @@
 target_sources(onegate_gateway PRIVATE
     dialects/ClientDialect.h dialects/ClientDialect.cpp
+    dialects/ChatChunkReader.h dialects/ChatChunkReader.cpp
     dialects/OpenAiChatDialect.h dialects/OpenAiChatDialect.cpp
     dialects/AnthropicMessagesClient.h dialects/AnthropicMessagesClient.cpp
     dialects/AnthropicTokenEstimate.h dialects/AnthropicTokenEstimate.cpp
