@@ -1,5 +1,7 @@
 #include "AnthropicAnswerEncoder.h"
 
+#include "RelayOutput.h"
+
 #include "anthropic/AnthropicToolIds.h"
 
 #include <QJsonArray>
@@ -11,25 +13,6 @@ namespace onegate {
 using namespace Qt::StringLiterals;
 
 namespace {
-
-ApiError notACompletion(const QString &message)
-{
-    return ApiError::make(502, u"upstream_error"_s, u"bad_upstream_response"_s, message, true);
-}
-
-// OpenAI-compatible servers send content as a string; a few send an array of parts.
-QString textOf(const QJsonValue &content)
-{
-    if (content.isString())
-        return content.toString();
-    QString text;
-    for (const QJsonValue &part : content.toArray()) {
-        const QJsonObject object = part.toObject();
-        if (object.value("type"_L1).toString() == "text"_L1)
-            text += object.value("text"_L1).toString();
-    }
-    return text;
-}
 
 // The tool's arguments as the object Anthropic's `input` is. Models do emit broken JSON;
 // one bad call must not cost the client the rest of the answer, so it becomes {}.
@@ -156,12 +139,12 @@ AnthropicAnswerEncoder::message(const QJsonObject &completion, const QString &re
 {
     const QJsonArray choices = completion.value("choices"_L1).toArray();
     if (choices.isEmpty() || !choices.first().isObject())
-        return notACompletion(u"the provider's answer has no choices"_s);
+        return relayOutput::notACompletion(u"the provider's answer has no choices"_s);
     const QJsonObject choice = choices.first().toObject();
     const QJsonObject message = choice.value("message"_L1).toObject();
 
     QJsonArray content = thinkingBlocksOf(message);
-    QString text = textOf(message.value("content"_L1));
+    QString text = relayOutput::textOf(message.value("content"_L1));
     // Anthropic has no refusal field: the refusal text is what the model said, so the
     // client reads it as the answer (stop_reason says refusal when the finish does).
     if (text.isEmpty())

@@ -1,5 +1,7 @@
 #include "OpenAiCompletionsClient.h"
 
+#include "RelayOutput.h"
+
 #include "OpenAiCompletionsRequestDecoder.h"
 #include "OpenAiCompletionsStreamEncoder.h"
 #include "OpenAiResponsesAnswerEncoder.h"
@@ -13,25 +15,6 @@ namespace onegate {
 using namespace Qt::StringLiterals;
 
 namespace {
-
-ApiError notACompletion(const QString &message)
-{
-    return ApiError::make(502, u"upstream_error"_s, u"bad_upstream_response"_s, message, true);
-}
-
-// OpenAI-compatible servers send content as a string; a few send an array of parts.
-QString textOf(const QJsonValue &content)
-{
-    if (content.isString())
-        return content.toString();
-    QString text;
-    for (const QJsonValue &part : content.toArray()) {
-        const QJsonObject object = part.toObject();
-        if (object.value("type"_L1).toString() == "text"_L1)
-            text += object.value("text"_L1).toString();
-    }
-    return text;
-}
 
 // Chat, Responses and Completions share OpenAI's error shape: a body from any of them
 // reads right to a Completions client, and OpenAiChatClient relays it as it was.
@@ -76,7 +59,7 @@ std::variant<QByteArray, ApiError> OpenAiCompletionsClient::answer(const QByteAr
     const QJsonObject chat = QJsonDocument::fromJson(completion).object();
     const QJsonArray choices = chat.value("choices"_L1).toArray();
     if (choices.isEmpty() || !choices.first().isObject())
-        return notACompletion(u"the provider's answer is not a chat completion"_s);
+        return relayOutput::notACompletion(u"the provider's answer is not a chat completion"_s);
     const QJsonObject choice = choices.first().toObject();
     const QString reason = finishReason(choice.value("finish_reason"_L1).toString());
     const qint64 created = chat.value("created"_L1).toInteger();
@@ -86,7 +69,7 @@ std::variant<QByteArray, ApiError> OpenAiCompletionsClient::answer(const QByteAr
         {"created"_L1, created > 0 ? created : QDateTime::currentSecsSinceEpoch()},
         {"model"_L1, m_model},
         {"choices"_L1, QJsonArray{QJsonObject{
-                           {"text"_L1, QString(m_echo + textOf(choice.value("message"_L1).toObject().value("content"_L1)))},
+                           {"text"_L1, QString(m_echo + relayOutput::textOf(choice.value("message"_L1).toObject().value("content"_L1)))},
                            {"index"_L1, 0},
                            {"logprobs"_L1, QJsonValue(QJsonValue::Null)},
                            {"finish_reason"_L1, reason.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(reason)},

@@ -1,5 +1,7 @@
 #include "OpenAiResponsesAnswerEncoder.h"
 
+#include "RelayOutput.h"
+
 #include "OpenAiResponsesRequestDecoder.h"
 
 #include "http/HttpResponses.h"
@@ -13,25 +15,6 @@ namespace onegate {
 using namespace Qt::StringLiterals;
 
 namespace {
-
-ApiError notACompletion(const QString &message)
-{
-    return ApiError::make(502, u"upstream_error"_s, u"bad_upstream_response"_s, message, true);
-}
-
-// OpenAI-compatible servers send content as a string; a few send an array of parts.
-QString textOf(const QJsonValue &content)
-{
-    if (content.isString())
-        return content.toString();
-    QString text;
-    for (const QJsonValue &part : content.toArray()) {
-        const QJsonObject object = part.toObject();
-        if (object.value("type"_L1).toString() == "text"_L1)
-            text += object.value("text"_L1).toString();
-    }
-    return text;
-}
 
 struct ReasoningBlock {
     bool redacted = false;
@@ -257,7 +240,7 @@ OpenAiResponsesAnswerEncoder::response(const QJsonObject &completion, const QStr
 {
     const QJsonArray choices = completion.value("choices"_L1).toArray();
     if (choices.isEmpty() || !choices.first().isObject())
-        return notACompletion(u"the provider's answer has no choices"_s);
+        return relayOutput::notACompletion(u"the provider's answer has no choices"_s);
     const QJsonObject choice = choices.first().toObject();
     const QJsonObject message = choice.value("message"_L1).toObject();
     const QString tail = idTail(completion.value("id"_L1).toString());
@@ -269,7 +252,7 @@ OpenAiResponsesAnswerEncoder::response(const QJsonObject &completion, const QStr
                                     block.opaque, block.redacted));
 
     QJsonArray content;
-    const QString text = textOf(message.value("content"_L1));
+    const QString text = relayOutput::textOf(message.value("content"_L1));
     if (!text.isEmpty())
         content.append(outputTextPart(text));
     const QString refusal = message.value("refusal"_L1).toString();
