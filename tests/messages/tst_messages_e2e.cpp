@@ -9,6 +9,7 @@
 
 #include "FakeUpstream.h"
 #include "GatewayFixture.h"
+#include "NamedEvents.h"
 #include "TestHttpClient.h"
 
 #include <QJsonArray>
@@ -27,26 +28,7 @@ const QByteArray kAccessKey = "sk-test-msgs-key-5d1"_ba;
 const QByteArray kUpstreamKey = "sk-test-msgs-up-7c4"_ba;
 const QByteArray kBeta = "claude-code-20250219,interleaved-thinking-2025-05-14"_ba;
 
-struct Event {
-    QByteArray name;
-    QJsonObject data;
-};
-
-// An SSE body as Anthropic clients read it: `event:` names with JSON data.
-QList<Event> anthropicEvents(const QByteArray &body)
-{
-    QList<Event> events;
-    for (const QByteArray &frame : sseFrames(body)) {
-        Event event;
-        for (const QByteArray &line : frame.split('\n')) {
-            if (line.startsWith("event:"))
-                event.name = line.mid(6).trimmed();
-        }
-        event.data = QJsonDocument::fromJson(sseData(frame)).object();
-        events.append(event);
-    }
-    return events;
-}
+using Event = NamedEvent;
 
 // What an Anthropic client reassembles from a stream.
 struct Message {
@@ -481,7 +463,7 @@ void MessagesE2eTest::translatedStream()
     QVERIFY(client->header("content-type").startsWith("text/event-stream"));
     QVERIFY(client->isComplete());
     Message streamed;
-    const QString problem = grammarProblem(anthropicEvents(client->body()), streamed);
+    const QString problem = grammarProblem(namedEvents(client->body()), streamed);
     QVERIFY2(problem.isEmpty(), qPrintable(problem + u"\n"_s + QString::fromUtf8(client->body())));
     QVERIFY(!streamed.error);
     QCOMPARE(streamed.model, model);
@@ -538,7 +520,7 @@ void MessagesE2eTest::translatedMidStreamError()
     auto client = messages(messagesBody(u"openai/midstream-error"_s, true));
     QCOMPARE(client->status(), 200);
     Message streamed;
-    const QString problem = grammarProblem(anthropicEvents(client->body()), streamed);
+    const QString problem = grammarProblem(namedEvents(client->body()), streamed);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QVERIFY(!streamed.text.isEmpty());  // content came first
     QVERIFY(streamed.error);
@@ -652,8 +634,8 @@ void MessagesE2eTest::nativeStreamByteForByte()
     QList<QByteArray> received = sseFrames(client->body());
     // Frames are written as Anthropic frames them; compare event and data, in order.
     QCOMPARE(received.size(), expected.size());
-    const QList<Event> got = anthropicEvents(client->body());
-    const QList<Event> want = anthropicEvents(expected.join());
+    const QList<Event> got = namedEvents(client->body());
+    const QList<Event> want = namedEvents(expected.join());
     for (qsizetype i = 0; i < want.size(); ++i) {
         QCOMPARE(got.at(i).name, want.at(i).name);
         QCOMPARE(sseData(received.at(i)), sseData(expected.at(i)));
@@ -691,7 +673,7 @@ void MessagesE2eTest::nativeMidStreamError()
 {
     auto client = messages(messagesBody(u"anthropic/midstream-error"_s, true));
     QCOMPARE(client->status(), 200);
-    const QList<Event> events = anthropicEvents(client->body());
+    const QList<Event> events = namedEvents(client->body());
     QVERIFY(!events.isEmpty());
     QCOMPARE(events.last().name, "error"_ba);
     const QByteArray expected =
@@ -710,7 +692,7 @@ void MessagesE2eTest::nativeUsageWithCacheTokens()
         QJsonObject usage;
         if (stream) {
             Message streamed;
-            QVERIFY(grammarProblem(anthropicEvents(client->body()), streamed).isEmpty());
+            QVERIFY(grammarProblem(namedEvents(client->body()), streamed).isEmpty());
             usage = streamed.usage;
         } else {
             usage = client->json().value("usage"_L1).toObject();
@@ -738,7 +720,7 @@ void MessagesE2eTest::pingWhileWaiting()
         auto client = messages(messagesBody(model, true), 30000);
         QCOMPARE(client->status(), 200);
         Message streamed;
-        const QString problem = grammarProblem(anthropicEvents(client->body()), streamed);
+        const QString problem = grammarProblem(namedEvents(client->body()), streamed);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         QVERIFY(streamed.stopped);
         QVERIFY2(streamed.pings > 0, qPrintable(model));

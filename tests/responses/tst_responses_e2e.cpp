@@ -5,6 +5,7 @@
 
 #include "FakeUpstream.h"
 #include "GatewayFixture.h"
+#include "NamedEvents.h"
 #include "TestHttpClient.h"
 
 #include <QJsonArray>
@@ -21,25 +22,7 @@ namespace {
 const QByteArray kAccessKey = "sk-test-resp-key-81f"_ba;
 const QByteArray kUpstreamKey = "sk-test-resp-up-2c9"_ba;
 
-struct Event {
-    QByteArray name;
-    QJsonObject data;
-};
-
-QList<Event> responsesEvents(const QByteArray &body)
-{
-    QList<Event> events;
-    for (const QByteArray &frame : sseFrames(body)) {
-        Event event;
-        for (const QByteArray &line : frame.split('\n')) {
-            if (line.startsWith("event:"))
-                event.name = line.mid(6).trimmed();
-        }
-        event.data = QJsonDocument::fromJson(sseData(frame)).object();
-        events.append(event);
-    }
-    return events;
-}
+using Event = NamedEvent;
 
 QByteArray compact(const QJsonObject &object)
 {
@@ -206,7 +189,7 @@ void ResponsesE2eTest::translatedStream()
     auto client = post("/v1/responses"_ba, request(model, true));
     QCOMPARE(client->status(), 200);
     QVERIFY(client->isComplete());
-    const QList<Event> events = responsesEvents(client->body());
+    const QList<Event> events = namedEvents(client->body());
     QVERIFY(events.size() >= 3);
     QCOMPARE(events.first().name, "response.created"_ba);
     QCOMPARE(events.last().name, "response.completed"_ba);
@@ -262,7 +245,7 @@ void ResponsesE2eTest::nativeStream()
     const QList<UsageRecord> rows = m_gateway->usageRows(1);
     QVERIFY(!rows.isEmpty());
     QCOMPARE(rows.first().provider, u"native"_s);
-    const QJsonObject usage = responsesEvents(client->body()).last().data.value("response"_L1).toObject()
+    const QJsonObject usage = namedEvents(client->body()).last().data.value("response"_L1).toObject()
                                   .value("usage"_L1).toObject();
     QCOMPARE(rows.first().promptTokens, usage.value("input_tokens"_L1).toInteger());
     QCOMPARE(rows.first().completionTokens, usage.value("output_tokens"_L1).toInteger());
@@ -300,7 +283,7 @@ void ResponsesE2eTest::upstreamErrors()
     // A failure after the stream began ends it with response.failed.
     auto broken = post("/v1/responses"_ba, request(u"openai/midstream-error"_s, true));
     QCOMPARE(broken->status(), 200);
-    const QList<Event> events = responsesEvents(broken->body());
+    const QList<Event> events = namedEvents(broken->body());
     QVERIFY(!events.isEmpty());
     QCOMPARE(events.last().name, "response.failed"_ba);
     QCOMPARE(events.last().data.value("response"_L1).toObject().value("status"_L1).toString(), u"failed"_s);
