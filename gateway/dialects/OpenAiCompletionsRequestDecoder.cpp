@@ -1,5 +1,7 @@
 #include "OpenAiCompletionsRequestDecoder.h"
 
+#include "OpenAiFieldTypes.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -11,29 +13,9 @@ namespace {
 
 using namespace Qt::StringLiterals;
 
-bool present(const QJsonValue &value)
-{
-    return !value.isUndefined() && !value.isNull();
-}
-
-bool isInteger(const QJsonValue &value)
-{
-    return value.isDouble() && value.toDouble() == double(value.toInteger());
-}
-
-QString typeOf(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null: return u"null"_s;
-    case QJsonValue::Bool: return u"a boolean"_s;
-    case QJsonValue::Double: return isInteger(value) ? u"an integer"_s : u"a decimal"_s;
-    case QJsonValue::String: return u"a string"_s;
-    case QJsonValue::Array: return u"an array"_s;
-    case QJsonValue::Object: return u"an object"_s;
-    case QJsonValue::Undefined: break;
-    }
-    return u"nothing"_s;
-}
+using openAiFields::isInteger;
+using openAiFields::present;
+using openAiFields::typeOf;
 
 // A token array: integers, or arrays of integers (a batch of them).
 bool isTokens(const QJsonArray &array)

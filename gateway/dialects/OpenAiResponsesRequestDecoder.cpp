@@ -1,5 +1,7 @@
 #include "OpenAiResponsesRequestDecoder.h"
 
+#include "OpenAiFieldTypes.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -63,29 +65,9 @@ using namespace Qt::StringLiterals;
 
 constexpr qsizetype kMaxToolName = 64;  // OpenAI's limit for function names
 
-bool present(const QJsonValue &value)
-{
-    return !value.isUndefined() && !value.isNull();
-}
-
-bool isInteger(const QJsonValue &value)
-{
-    return value.isDouble() && value.toDouble() == double(value.toInteger());
-}
-
-QString typeOf(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null: return u"null"_s;
-    case QJsonValue::Bool: return u"a boolean"_s;
-    case QJsonValue::Double: return isInteger(value) ? u"an integer"_s : u"a decimal"_s;
-    case QJsonValue::String: return u"a string"_s;
-    case QJsonValue::Array: return u"an array"_s;
-    case QJsonValue::Object: return u"an object"_s;
-    case QJsonValue::Undefined: break;
-    }
-    return u"nothing"_s;
-}
+using openAiFields::isInteger;
+using openAiFields::present;
+using openAiFields::typeOf;
 
 // 'a', 'b' and 'c'
 QString quoted(const QStringList &values)

@@ -2,6 +2,7 @@ target_sources(onegate_gateway PRIVATE
     dialects/ClientDialect.h dialects/ClientDialect.cpp
     dialects/ChatChunkReader.h dialects/ChatChunkReader.cpp
     dialects/RelayOutput.h dialects/RelayOutput.cpp
+    dialects/OpenAiFieldTypes.h
     dialects/OpenAiChatDialect.h dialects/OpenAiChatDialect.cpp
     dialects/AnthropicMessagesClient.h dialects/AnthropicMessagesClient.cpp
     dialects/AnthropicTokenEstimate.h dialects/AnthropicTokenEstimate.cpp
