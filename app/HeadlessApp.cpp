@@ -87,6 +87,13 @@ int runHeadless(const CommandLine &commandLine)
 
     std::printf("onegate listening on http://%s:%u\n", qUtf8Printable(urlHost(snapshot->listenHost)),
                 unsigned(listening.port));
+    // The Ollama-compatible surface is an extra: when its port is taken the API still runs.
+    const OllamaListenResult &ollama = gateway.ollamaAtStart();
+    if (!ollama.error.isEmpty())
+        printErr(QStringLiteral("warning: %1").arg(ollama.error));
+    else if (ollama.port != 0)
+        std::printf("onegate Ollama-compatible API on http://%s:%u\n", qUtf8Printable(urlHost(snapshot->ollama.host)),
+                    unsigned(ollama.port));
     std::fflush(stdout);
 
     const int code = QCoreApplication::exec();

@@ -12,6 +12,12 @@
 #include "dialects/OpenAiCompletionsRequestDecoder.h"
 #include "dialects/OpenAiResponsesClient.h"
 #include "dialects/OpenAiResponsesRequestDecoder.h"
+#include "dialects/OpenAiEmbeddingsDialect.h"
+#include "dialects/OllamaChatClient.h"
+#include "dialects/OllamaEmbedDialect.h"
+#include "dialects/OllamaErrors.h"
+#include "dialects/OllamaRequestDecoder.h"
+#include "dialects/ModelDescriptions.h"
 #include "relay/CountTokensRelay.h"
 #include "http/EndpointTable.h"
 #include "relay/ChatExchange.h"
@@ -82,6 +88,11 @@ QByteArray healthJson(const HealthSnapshot &snapshot)
 // The error shapes before a request's own dialect object exists.
 const OpenAiChatClient kOpenAiErrors;
 const AnthropicMessagesClient kAnthropicErrors{QString(), 0};
+const OllamaEmbedClient kOllamaErrors{QString(), OllamaEmbedRequestDecoder::Form::Embed};
+
+// The Ollama API level /api/version reports: clients gate features on it (Copilot needs
+// 0.6.4); the fields OneGate reads and writes are those of this version.
+constexpr char kOllamaApiVersion[] = "0.9.0";
 
 QString isoTime(qint64 secondsSinceEpoch)
 {
@@ -100,21 +111,104 @@ HeaderPairs anthropicClientHeaders(const QHttpServerRequest &request)
     return headers;
 }
 
-// Each dialect's answers are cached apart: the same question asked in two dialects is
-// two entries (a translation may not be the same request).
-QString cacheScope(WireDialect dialect)
+// What an API endpoint is, for the chat stage: the dialect its calls reach providers in,
+// its error shape before the request's own dialect object exists, and its cache scope
+// (each dialect's answers are cached apart: the same question asked in two dialects is
+// two entries, since a translation may not be the same request).
+struct Inbound {
+    WireDialect call = WireDialect::OpenAiChat;
+    const ClientDialect *errors = &kOpenAiErrors;
+    QString cacheScope;
+};
+
+Inbound inboundOf(Endpoint endpoint)
 {
-    switch (dialect) {
-    case WireDialect::AnthropicMessages:
-        return QStringLiteral("anthropic-messages");
-    case WireDialect::OpenAiResponses:
-        return QStringLiteral("openai-responses");
-    case WireDialect::OpenAiCompletions:
-        return QStringLiteral("openai-completions");
-    case WireDialect::OpenAiChat:
+    switch (endpoint) {
+    case Endpoint::Messages:
+        return {WireDialect::AnthropicMessages, &kAnthropicErrors, QStringLiteral("anthropic-messages")};
+    case Endpoint::Responses:
+        return {WireDialect::OpenAiResponses, &kOpenAiErrors, QStringLiteral("openai-responses")};
+    case Endpoint::Completions:
+        return {WireDialect::OpenAiCompletions, &kOpenAiErrors, QStringLiteral("openai-completions")};
+    case Endpoint::Embeddings:
+        return {WireDialect::OpenAiEmbeddings, &kOpenAiErrors, QStringLiteral("openai-embeddings")};
+    case Endpoint::OllamaEmbed:
+    case Endpoint::OllamaEmbeddings:
+        // The same OpenAI request as /v1/embeddings: one cache entry serves both.
+        return {WireDialect::OpenAiEmbeddings, &kOllamaErrors, QStringLiteral("openai-embeddings")};
+    case Endpoint::OllamaChat:
+    case Endpoint::OllamaGenerate:
+        return {WireDialect::OpenAiChat, &kOllamaErrors, QStringLiteral("ollama")};
+    default:
         break;
     }
-    return QStringLiteral("openai-chat");
+    return {WireDialect::OpenAiChat, &kOpenAiErrors, QStringLiteral("openai-chat")};
+}
+
+std::variant<ChatEnvelope, ApiError> decodeInbound(Endpoint endpoint, const QByteArray &body)
+{
+    switch (endpoint) {
+    case Endpoint::Messages:
+        return AnthropicRequestDecoder::decode(body);
+    case Endpoint::Responses:
+        return OpenAiResponsesRequestDecoder::decode(body);
+    case Endpoint::Completions:
+        return OpenAiCompletionsRequestDecoder::decode(body);
+    case Endpoint::Embeddings:
+        return OpenAiEmbeddingsRequestDecoder::decode(body);
+    case Endpoint::OllamaChat:
+        return OllamaRequestDecoder::decodeChat(body);
+    case Endpoint::OllamaGenerate:
+        return OllamaRequestDecoder::decodeGenerate(body);
+    case Endpoint::OllamaEmbed:
+        return OllamaEmbedRequestDecoder::decode(body, OllamaEmbedRequestDecoder::Form::Embed);
+    case Endpoint::OllamaEmbeddings:
+        return OllamaEmbedRequestDecoder::decode(body, OllamaEmbedRequestDecoder::Form::LegacyEmbeddings);
+    default:
+        break;
+    }
+    return OpenAiChatDialect::decode(body);
+}
+
+// Ollama's answer to "load this model" (an empty prompt or message list): done at once.
+QByteArray ollamaLoadAnswer(const QString &model, bool chat)
+{
+    QJsonObject answer{{QLatin1String("model"), model},
+                       {QLatin1String("created_at"), OllamaChatClient::timestamp(QDateTime::currentMSecsSinceEpoch() * 1'000'000)},
+                       {QLatin1String("done"), true},
+                       {QLatin1String("done_reason"), QLatin1String("load")}};
+    if (chat)
+        answer.insert(QLatin1String("message"), QJsonObject{{QLatin1String("role"), QLatin1String("assistant")},
+                                                            {QLatin1String("content"), QString()}});
+    else
+        answer.insert(QLatin1String("response"), QString());
+    return toJson(answer);
+}
+
+// The request's own client side: how the relay's answers, streams and errors reach it.
+std::unique_ptr<ClientDialect> clientOf(Endpoint endpoint, const ChatEnvelope &chat)
+{
+    switch (endpoint) {
+    case Endpoint::Messages:
+        return std::make_unique<AnthropicMessagesClient>(chat.model, AnthropicTokenEstimate::inputTokens(chat.native));
+    case Endpoint::Responses:
+        return std::make_unique<OpenAiResponsesClient>(chat.model, chat.native);
+    case Endpoint::Completions:
+        return std::make_unique<OpenAiCompletionsClient>(chat.model, chat.native);
+    case Endpoint::Embeddings:
+        return std::make_unique<OpenAiEmbeddingsClient>();
+    case Endpoint::OllamaChat:
+        return std::make_unique<OllamaChatClient>(OllamaChatClient::Mode::Chat, chat.model);
+    case Endpoint::OllamaGenerate:
+        return std::make_unique<OllamaChatClient>(OllamaChatClient::Mode::Generate, chat.model);
+    case Endpoint::OllamaEmbed:
+        return std::make_unique<OllamaEmbedClient>(chat.model, OllamaEmbedRequestDecoder::Form::Embed);
+    case Endpoint::OllamaEmbeddings:
+        return std::make_unique<OllamaEmbedClient>(chat.model, OllamaEmbedRequestDecoder::Form::LegacyEmbeddings);
+    default:
+        break;
+    }
+    return std::make_unique<OpenAiChatClient>();
 }
 
 QHostAddress listenAddress(const QString &host)
@@ -184,13 +278,47 @@ ListenResult Gateway::listen(const QString &host, quint16 port)
     m_listenHost = host;
     m_listenPort = port;
     m_listener = listener;
-    m_front = new HttpFront(
-        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            handle(request, std::move(responder));
+    m_front = makeFront(Surface::Main);
+    m_front->bind(m_listener.tcp);
+    applyOllamaSurface();
+    return result;
+}
+
+HttpFront *Gateway::makeFront(Surface surface)
+{
+    return new HttpFront(
+        [this, surface](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            handle(request, std::move(responder), surface);
         },
         this);
-    m_front->bind(m_listener.tcp);
-    return result;
+}
+
+void Gateway::applyOllamaSurface()
+{
+    const OllamaSurface &wanted = m_config->ollama;
+    if (!wanted.enabled) {
+        if (m_ollama.tcp)
+            retire(std::exchange(m_ollama, Listener{}));
+        m_ollamaAt = wanted;
+        m_ollamaResult = {};
+        return;
+    }
+    if (m_ollama.tcp && wanted == m_ollamaAt) {
+        if (m_config->maxBodyBytes != m_ollama.maxBodyBytes)
+            changeBodyLimit(m_ollama, m_ollamaFront, m_config->maxBodyBytes);
+        return;
+    }
+    if (!m_ollamaFront)
+        m_ollamaFront = makeFront(Surface::Ollama);
+    const ListenResult moved = moveListener(m_ollama, m_ollamaFront, wanted.host, wanted.port, m_config->maxBodyBytes);
+    if (!moved.ok()) {
+        // The next reload tries again; an old address, if any, keeps serving meanwhile.
+        m_ollamaResult = {m_ollama.tcp ? m_ollama.tcp->serverPort() : quint16(0),
+                          QStringLiteral("Ollama-compatible API: %1").arg(moved.error)};
+        return;
+    }
+    m_ollamaAt = wanted;
+    m_ollamaResult = {moved.port, QString()};
 }
 
 ConfigApplyResult Gateway::applyConfig(std::shared_ptr<const Config> config)
@@ -201,10 +329,15 @@ ConfigApplyResult Gateway::applyConfig(std::shared_ptr<const Config> config)
         return result;
     }
     result.listenChanged = config->listenHost != m_listenHost || config->listenPort != m_listenPort;
-    if (result.listenChanged)
-        result.listen = moveListener(config->listenHost, config->listenPort, config->maxBodyBytes);
-    else if (config->maxBodyBytes != m_listener.maxBodyBytes)
-        changeBodyLimit(config->maxBodyBytes);
+    if (result.listenChanged) {
+        result.listen = moveListener(m_listener, m_front, config->listenHost, config->listenPort, config->maxBodyBytes);
+        if (result.listen.ok()) {
+            m_listenHost = config->listenHost;
+            m_listenPort = config->listenPort;
+        }
+    } else if (config->maxBodyBytes != m_listener.maxBodyBytes) {
+        changeBodyLimit(m_listener, m_front, config->maxBodyBytes);
+    }
     result.listen.port = m_listener.tcp->serverPort();  // the new port, or the old one still serving
 
     // The parser checks this against the config's own address; the address actually
@@ -240,62 +373,64 @@ ConfigApplyResult Gateway::applyConfig(std::shared_ptr<const Config> config)
     const std::shared_ptr<const Config> previous = std::exchange(m_config, std::move(config));
     m_router.apply(*m_config, changed);
     m_auth = Authenticator(m_config->accessKeys, m_config->authRequired);
+    applyOllamaSurface();
+    result.ollama = m_ollamaResult;
     return result;
 }
 
-ListenResult Gateway::moveListener(const QString &host, quint16 port, qint64 maxBodyBytes)
+ListenResult Gateway::moveListener(Listener &slot, HttpFront *front, const QString &host, quint16 port,
+                                   qint64 maxBodyBytes)
 {
     // "localhost:4141" after "127.0.0.1:4141" names the socket already bound: binding it
     // again would fail on ourselves.
     const QHostAddress address = listenAddress(host);
-    if (!address.isNull() && address == m_listener.tcp->serverAddress()
-        && (port == 0 || port == m_listener.tcp->serverPort())) {
-        m_listenHost = host;
-        m_listenPort = port;
-        m_listener.guard = HostGuard(host, m_listener.tcp->serverPort());
-        if (maxBodyBytes != m_listener.maxBodyBytes)
-            changeBodyLimit(maxBodyBytes);
+    if (slot.tcp && !address.isNull() && address == slot.tcp->serverAddress()
+        && (port == 0 || port == slot.tcp->serverPort())) {
+        slot.guard = HostGuard(host, slot.tcp->serverPort());
+        if (maxBodyBytes != slot.maxBodyBytes)
+            changeBodyLimit(slot, front, maxBodyBytes);
         ListenResult same;
-        same.port = m_listener.tcp->serverPort();
+        same.port = slot.tcp->serverPort();
         return same;
     }
     Listener fresh;
     ListenResult result = openListener(host, port, maxBodyBytes, fresh);
-    const quint16 currentPort = m_listener.tcp->serverPort();
-    if (!result.ok() && result.addressInUse && port == currentPort) {
+    const quint16 currentPort = slot.tcp ? slot.tcp->serverPort() : quint16(0);
+    if (!result.ok() && result.addressInUse && slot.tcp && port == currentPort) {
         // Same port, overlapping address (127.0.0.1:P -> 0.0.0.0:P, LAN access turned
         // on): our own socket is what is in the way. Stop listening for the moment the
         // new one binds (connections already accepted go on), and go back if it fails.
-        const QHostAddress currentAddress = m_listener.tcp->serverAddress();
-        m_listener.tcp->close();
+        const QHostAddress currentAddress = slot.tcp->serverAddress();
+        slot.tcp->close();
         result = openListener(host, port, maxBodyBytes, fresh);
         if (!result.ok()) {
-            if (!m_listener.tcp->listen(currentAddress, currentPort)) {
+            if (!slot.tcp->listen(currentAddress, currentPort)) {
                 // Nothing listens now: say so plainly rather than look as if all is well.
                 result.error = QStringLiteral("%1; listening again on %2:%3 also failed (%4): restart OneGate")
                                    .arg(result.error, currentAddress.toString())
                                    .arg(currentPort)
-                                   .arg(m_listener.tcp->errorString());
+                                   .arg(slot.tcp->errorString());
             }
             return result;
         }
     }
     if (!result.ok())
         return result;  // the old listener keeps serving
-    m_listenHost = host;
-    m_listenPort = port;
-    retire(std::exchange(m_listener, fresh));
-    m_front->bind(m_listener.tcp);
+    if (slot.tcp)
+        retire(std::exchange(slot, fresh));
+    else
+        slot = fresh;
+    front->bind(slot.tcp);
     return result;
 }
 
-void Gateway::changeBodyLimit(qint64 maxBodyBytes)
+void Gateway::changeBodyLimit(Listener &slot, HttpFront *front, qint64 maxBodyBytes)
 {
     // Each accepted socket gets its size guard from the listener, which takes the limit
     // when it is made. Hand the listening socket over to a listener with the new limit:
     // the port never closes, so no client is refused meanwhile.
 #ifdef Q_OS_UNIX
-    const int descriptor = ::fcntl(int(m_listener.tcp->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    const int descriptor = ::fcntl(int(slot.tcp->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
     if (descriptor < 0)
         return;
     auto *tcp = new GuardedTcpServer(maxBodyBytes, this);
@@ -304,10 +439,12 @@ void Gateway::changeBodyLimit(qint64 maxBodyBytes)
         delete tcp;
         return;
     }
-    Listener fresh{tcp, m_listener.guard, maxBodyBytes};
-    retire(std::exchange(m_listener, fresh));
-    m_front->bind(m_listener.tcp);
+    Listener fresh{tcp, slot.guard, maxBodyBytes};
+    retire(std::exchange(slot, fresh));
+    front->bind(slot.tcp);
 #else
+    Q_UNUSED(slot)
+    Q_UNUSED(front)
     Q_UNUSED(maxBodyBytes)  // applies from the next listen address change or restart
 #endif
 }
@@ -333,9 +470,9 @@ void Gateway::retire(Listener listener)
     }
 }
 
-std::optional<ApiError> Gateway::checkHost(const QHttpServerRequest &request) const
+std::optional<ApiError> Gateway::checkHost(const QHttpServerRequest &request, Surface surface) const
 {
-    std::optional<ApiError> refused = m_listener.guard.check(request);
+    std::optional<ApiError> refused = (surface == Surface::Ollama ? m_ollama : m_listener).guard.check(request);
     if (!refused)
         return refused;
     const QByteArray host = request.value(QByteArrayLiteral("host"));
@@ -346,19 +483,31 @@ std::optional<ApiError> Gateway::checkHost(const QHttpServerRequest &request) co
     return refused;
 }
 
-void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+std::variant<Caller, ApiError> Gateway::authenticate(const QHttpServerRequest &request, Surface surface) const
+{
+    // Ollama's clients have no place for a key (Copilot sends an empty bearer): on a
+    // loopback-only Ollama port, no key means this computer's own user. A key that is
+    // sent is still checked, and its allowlist applies.
+    if (surface == Surface::Ollama && isLoopbackHost(m_ollamaAt.host) && Authenticator::presentedKey(request).isEmpty())
+        return Caller{QStringLiteral("ollama"), {QStringLiteral("*")}};
+    return m_auth.authenticate(request);
+}
+
+void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, Surface surface)
 {
     // Front -> host guard -> endpoint -> auth -> the endpoint's own stages.
     const QString path = request.url().path(QUrl::FullyEncoded);
     const bool anthropicVersion = !request.value(QByteArrayLiteral("anthropic-version")).isEmpty();
-    const ClientDialect &errors =
-        anthropicErrorShape(path, anthropicVersion) ? static_cast<const ClientDialect &>(kAnthropicErrors) : kOpenAiErrors;
-    if (const auto refused = checkHost(request)) {
+    const ClientDialect &errors = surface == Surface::Ollama && ollamaErrorShape(path)
+        ? static_cast<const ClientDialect &>(kOllamaErrors)
+        : anthropicErrorShape(path, anthropicVersion) ? static_cast<const ClientDialect &>(kAnthropicErrors)
+                                                      : kOpenAiErrors;
+    if (const auto refused = checkHost(request, surface)) {
         errors.sendError(responder, *refused);
         return;
     }
     const Method method = request.method();
-    const auto matched = matchEndpoint(path, method);
+    const auto matched = matchEndpoint(path, method, surface);
     if (const EndpointRefusal *refusal = std::get_if<EndpointRefusal>(&matched)) {
         HeaderPairs headers;
         if (!refusal->allowed.isEmpty())
@@ -367,11 +516,22 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
         return;
     }
     const EndpointMatch &endpoint = std::get<EndpointMatch>(matched);
-    if (endpoint.endpoint == Endpoint::Health) {
+    switch (endpoint.endpoint) {
+    case Endpoint::Health: {
         const QLatin1String status = m_paused ? QLatin1String("paused") : QLatin1String("ok");
         const QByteArray body = method == Method::Head ? QByteArray() : toJson({{QLatin1String("status"), status}});
         sendResponse(responder, 200, kJson, body);
         return;
+    }
+    case Endpoint::OllamaRoot:
+        sendResponse(responder, 200, QByteArrayLiteral("text/plain; charset=utf-8"),
+                     method == Method::Head ? QByteArray() : QByteArrayLiteral("Ollama is running"));
+        return;
+    case Endpoint::OllamaVersion:
+        sendResponse(responder, 200, kJson, toJson({{QLatin1String("version"), QLatin1String(kOllamaApiVersion)}}));
+        return;
+    default:
+        break;
     }
     if (m_paused) {
         errors.sendError(responder, ApiError::make(503, QStringLiteral("server_error"), QStringLiteral("gateway_paused"),
@@ -379,7 +539,7 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
                                             true));
         return;
     }
-    const auto auth = m_auth.authenticate(request);
+    const auto auth = authenticate(request, surface);
     if (const ApiError *error = std::get_if<ApiError>(&auth)) {
         errors.sendError(responder, *error);
         return;
@@ -387,6 +547,8 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
     const Caller &caller = std::get<Caller>(auth);
     switch (endpoint.endpoint) {
     case Endpoint::Health:
+    case Endpoint::OllamaRoot:
+    case Endpoint::OllamaVersion:
         break;
     case Endpoint::Models:
         if (anthropicVersion)
@@ -398,16 +560,15 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
         handleModel(caller, endpoint.argument, anthropicVersion, responder);
         break;
     case Endpoint::ChatCompletions:
-        handleChat(caller, request, std::move(responder), WireDialect::OpenAiChat);
-        break;
     case Endpoint::Messages:
-        handleChat(caller, request, std::move(responder), WireDialect::AnthropicMessages);
-        break;
     case Endpoint::Responses:
-        handleChat(caller, request, std::move(responder), WireDialect::OpenAiResponses);
-        break;
     case Endpoint::Completions:
-        handleChat(caller, request, std::move(responder), WireDialect::OpenAiCompletions);
+    case Endpoint::Embeddings:
+    case Endpoint::OllamaChat:
+    case Endpoint::OllamaGenerate:
+    case Endpoint::OllamaEmbed:
+    case Endpoint::OllamaEmbeddings:
+        handleChat(caller, request, std::move(responder), endpoint.endpoint);
         break;
     case Endpoint::CountTokens:
         handleCountTokens(caller, request, std::move(responder));
@@ -418,6 +579,15 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
     case Endpoint::RouteHealth:
         sendResponse(responder, 200, kJson, healthJson(m_router.health().snapshot()));
         break;
+    case Endpoint::OllamaTags:
+        handleOllamaTags(caller, responder);
+        break;
+    case Endpoint::OllamaShow:
+        handleOllamaShow(caller, request, responder);
+        break;
+    case Endpoint::OllamaRunning:
+        handleOllamaRunning(caller, responder);
+        break;
     }
 }
 
@@ -427,13 +597,73 @@ void Gateway::handleModels(const Caller &caller, QHttpServerResponder &responder
     for (const ServedModel &model : m_router.servedModels()) {
         if (!caller.allows(model.id))
             continue;
-        data.append(QJsonObject{{QLatin1String("id"), model.id},
-                                {QLatin1String("object"), QLatin1String("model")},
-                                {QLatin1String("created"), m_createdAt},
-                                {QLatin1String("owned_by"), model.ownedBy}});
+        data.append(modelDescriptions::openAiModel(model.id, model.ownedBy, m_createdAt, m_config->model(model.id)));
     }
     sendResponse(responder, 200, kJson,
                  toJson({{QLatin1String("object"), QLatin1String("list")}, {QLatin1String("data"), data}}));
+}
+
+void Gateway::handleOllamaTags(const Caller &caller, QHttpServerResponder &responder)
+{
+    QJsonArray models;
+    for (const ServedModel &model : m_router.servedModels()) {
+        if (caller.allows(model.id))
+            models.append(modelDescriptions::ollamaTag(model.id, model.ownedBy, m_createdAt));
+    }
+    sendResponse(responder, 200, kJson, toJson({{QLatin1String("models"), models}}));
+}
+
+void Gateway::handleOllamaShow(const Caller &caller, const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    // Ollama takes the id as "model", and as "name" before 0.5.
+    const QJsonObject body = QJsonDocument::fromJson(request.body()).object();
+    QString id = body.value(QLatin1String("model")).toString();
+    if (id.isEmpty())
+        id = body.value(QLatin1String("name")).toString();
+    if (id.isEmpty()) {
+        kOllamaErrors.sendError(responder, ApiError::invalidRequest(QStringLiteral("model is required"), QStringLiteral("model")));
+        return;
+    }
+    id = ollamaModelId(id);
+    for (const ServedModel &model : m_router.servedModels()) {
+        if (model.id == id && caller.allows(id)) {
+            sendResponse(responder, 200, kJson,
+                         toJson(modelDescriptions::ollamaShow(id, model.ownedBy, m_createdAt, m_config->model(id))));
+            return;
+        }
+    }
+    kOllamaErrors.sendError(responder, ApiError::make(404, QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"),
+                                                      QStringLiteral("model '%1' not found").arg(id)));
+}
+
+QString Gateway::ollamaModelId(const QString &name) const
+{
+    // Ollama clients name models "name:tag" and add ":latest" to a bare name themselves;
+    // a served id without the tag is the model they mean.
+    const QLatin1String latest(":latest");
+    if (!name.endsWith(latest) || std::holds_alternative<QList<RouteTarget>>(m_router.resolve(name)))
+        return name;
+    return name.chopped(latest.size());
+}
+
+void Gateway::handleOllamaRunning(const Caller &caller, QHttpServerResponder &responder)
+{
+    // OneGate loads no weights; "running" is what Ollama would still hold: a model asked
+    // for within Ollama's default keep-alive of five minutes.
+    constexpr qint64 kKeepAliveMs = 5 * 60 * 1000;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QJsonArray models;
+    for (const ServedModel &model : m_router.servedModels()) {
+        const qint64 last = m_lastUsedMs.value(model.id, -1);
+        if (last < 0 || now - last > kKeepAliveMs || !caller.allows(model.id))
+            continue;
+        QJsonObject entry = modelDescriptions::ollamaTag(model.id, model.ownedBy, m_createdAt);
+        entry.remove(QLatin1String("modified_at"));
+        entry.insert(QLatin1String("expires_at"), OllamaChatClient::timestamp((last + kKeepAliveMs) * 1'000'000));
+        entry.insert(QLatin1String("size_vram"), 0);
+        models.append(entry);
+    }
+    sendResponse(responder, 200, kJson, toJson({{QLatin1String("models"), models}}));
 }
 
 void Gateway::handleAnthropicModels(const Caller &caller, const QUrl &url, QHttpServerResponder &responder)
@@ -509,35 +739,31 @@ void Gateway::handleModel(const Caller &caller, const QString &id, bool anthropi
         if (model.id == id)
             owner = model.ownedBy;
     }
-    sendResponse(responder, 200, kJson,
-                 toJson({{QLatin1String("id"), id},
-                         {QLatin1String("object"), QLatin1String("model")},
-                         {QLatin1String("created"), m_createdAt},
-                         {QLatin1String("owned_by"), owner}}));
+    sendResponse(responder, 200, kJson, toJson(modelDescriptions::openAiModel(id, owner, m_createdAt, m_config->model(id))));
 }
 
 void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request,
-                         QHttpServerResponder &&responder, WireDialect dialect)
+                         QHttpServerResponder &&responder, Endpoint endpoint)
 {
     ChatExchange::Setup setup;
     setup.clock.start();
     UsageRecord &record = setup.record;
     record.timeMs = QDateTime::currentMSecsSinceEpoch();
     record.accessKey = caller.keyName;
-    const bool anthropic = dialect == WireDialect::AnthropicMessages;
-    const ClientDialect &errors = anthropic ? static_cast<const ClientDialect &>(kAnthropicErrors) : kOpenAiErrors;
+    const Inbound inbound = inboundOf(endpoint);
+    const ClientDialect &errors = *inbound.errors;
 
-    // Dialect in: every dialect becomes the OpenAI Chat envelope the router and the
-    // adapters take (with the client's own body kept for providers that speak it).
-    auto decoded = anthropic ? AnthropicRequestDecoder::decode(request.body())
-        : dialect == WireDialect::OpenAiResponses   ? OpenAiResponsesRequestDecoder::decode(request.body())
-        : dialect == WireDialect::OpenAiCompletions ? OpenAiCompletionsRequestDecoder::decode(request.body())
-                                                    : OpenAiChatDialect::decode(request.body());
+    // Dialect in: every dialect becomes the envelope the router and the adapters take (the
+    // OpenAI Chat body, or the OpenAI embeddings request), with the client's own body
+    // kept for providers that speak it.
+    auto decoded = decodeInbound(endpoint, request.body());
     if (const ApiError *error = std::get_if<ApiError>(&decoded)) {
         reject(responder, errors, *error, record);
         return;
     }
     ChatEnvelope &chat = std::get<ChatEnvelope>(decoded);
+    if (errors.wire() == WireDialect::OllamaApi)
+        chat.model = ollamaModelId(chat.model);
     record.requestedModel = chat.model;
     if (!caller.allows(chat.model)) {
         reject(responder, errors,
@@ -546,39 +772,40 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
                record);
         return;
     }
+    if (chat.loadOnly) {
+        // Ollama's "load this model" call (an empty prompt): nothing to ask a provider.
+        // The model must still exist, as Ollama answers 404 for one it does not have.
+        const auto targets = m_router.resolve(chat.model);
+        if (const ApiError *missing = std::get_if<ApiError>(&targets)) {
+            reject(responder, errors, *missing, record);
+            return;
+        }
+        m_lastUsedMs.insert(chat.model, record.timeMs);
+        sendResponse(responder, 200, kJson, ollamaLoadAnswer(chat.model, endpoint == Endpoint::OllamaChat));
+        return;
+    }
     // The router stage: the model's candidate routes, in the order this request tries
     // them, and the response cache in front of them.
-    auto routed = m_router.route(chat.model, chat.untranslatable ? chat.native : chat.body, cacheScope(dialect),
+    auto routed = m_router.route(chat.model, chat.untranslatable ? chat.native : chat.body, inbound.cacheScope,
                                  request.value(QByteArrayLiteral("x-onegate-cache")), m_providers);
     if (const ApiError *error = std::get_if<ApiError>(&routed)) {
         reject(responder, errors, *error, record);
         return;
     }
+    m_lastUsedMs.insert(chat.model, record.timeMs);
     RoutedRequest &placed = std::get<RoutedRequest>(routed);
     setup.plan = std::move(placed.plan);
     setup.cache = placed.cache;
     setup.cacheKey = std::move(placed.cacheKey);
     setup.cached = std::move(placed.cached);
-    if (anthropic) {
-        setup.dialect = std::make_unique<AnthropicMessagesClient>(chat.model,
-                                                                  AnthropicTokenEstimate::inputTokens(chat.native));
-        setup.call.dialect = dialect;
-        setup.call.nativeBody = std::move(chat.native);
-        setup.call.clientHeaders = anthropicClientHeaders(request);
-        setup.call.untranslatable = std::move(chat.untranslatable);
-    } else if (dialect == WireDialect::OpenAiResponses) {
-        setup.dialect = std::make_unique<OpenAiResponsesClient>(chat.model, chat.native);
-        setup.call.dialect = dialect;
+    setup.dialect = clientOf(endpoint, chat);
+    setup.call.dialect = inbound.call;
+    if (inbound.call != WireDialect::OpenAiChat && inbound.call != WireDialect::OpenAiEmbeddings) {
         setup.call.nativeBody = std::move(chat.native);
         setup.call.untranslatable = std::move(chat.untranslatable);
-    } else if (dialect == WireDialect::OpenAiCompletions) {
-        setup.dialect = std::make_unique<OpenAiCompletionsClient>(chat.model, chat.native);
-        setup.call.dialect = dialect;
-        setup.call.nativeBody = std::move(chat.native);
-        setup.call.untranslatable = std::move(chat.untranslatable);
-    } else {
-        setup.dialect = std::make_unique<OpenAiChatClient>();
     }
+    if (endpoint == Endpoint::Messages)
+        setup.call.clientHeaders = anthropicClientHeaders(request);
     setup.call.body = std::move(chat.body);
     setup.call.stream = chat.stream;
     setup.call.clientWantsUsage = chat.includeUsage;
@@ -665,6 +892,8 @@ void Gateway::shutdown(int graceMs)
     m_stopping = true;
     if (m_listener.tcp)
         m_listener.tcp->close();
+    if (m_ollama.tcp)
+        m_ollama.tcp->close();
     QTimer::singleShot(graceMs, this, [this] {
         const QSet<ChatExchange *> remaining = m_active;
         for (ChatExchange *exchange : remaining)

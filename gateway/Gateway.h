@@ -2,6 +2,7 @@
 
 #include "config/Config.h"
 #include "http/Authenticator.h"
+#include "http/EndpointTable.h"
 #include "http/HostGuard.h"
 #include "routing/ModelCatalog.h"
 #include "routing/Router.h"
@@ -33,6 +34,14 @@ struct ListenResult {
     bool ok() const { return error.isEmpty(); }
 };
 
+// The Ollama-compatible surface's listener after a start or reload: the port it serves
+// (0 when it is off or could not be bound) and why it could not be bound. It never stops
+// the main API from serving.
+struct OllamaListenResult {
+    quint16 port = 0;
+    QString error;
+};
+
 // What a config reload did (Gateway::applyConfig). Unless `error` says why nothing
 // changed, routes, access keys and providers follow the new config for every request
 // that arrives from now on. `listen` is the port now serving; when the config named a
@@ -42,6 +51,7 @@ struct ConfigApplyResult {
     QString error;
     bool listenChanged = false;
     ListenResult listen;
+    OllamaListenResult ollama;
     bool ok() const { return error.isEmpty() && listen.ok(); }
 };
 
@@ -56,8 +66,10 @@ public:
     Gateway(std::shared_ptr<const Config> config, UsageRecorder *usage, QObject *parent = nullptr);
     ~Gateway() override;
 
-    // Binds `host:port` (the config's listen address unless overridden) and serves.
+    // Binds `host:port` (the config's listen address unless overridden) and serves; then
+    // the Ollama-compatible surface, when the config turns it on (ollamaListen()).
     ListenResult listen(const QString &host, quint16 port);
+    const OllamaListenResult &ollamaListen() const { return m_ollamaResult; }
     // Puts `config` in force for new requests at once (see ConfigApplyResult). Requests
     // in flight finish with the snapshot and provider runtimes they started with. A
     // provider whose connection settings did not change keeps its runtime (connections,
@@ -97,17 +109,28 @@ private:
     };
 
     ListenResult openListener(const QString &host, quint16 port, qint64 maxBodyBytes, Listener &out);
-    ListenResult moveListener(const QString &host, quint16 port, qint64 maxBodyBytes);
-    void changeBodyLimit(qint64 maxBodyBytes);
+    // Puts `slot` on host:port (bound before the old socket stops accepting); on failure
+    // the old one keeps serving.
+    ListenResult moveListener(Listener &slot, HttpFront *front, const QString &host, quint16 port,
+                              qint64 maxBodyBytes);
+    void changeBodyLimit(Listener &slot, HttpFront *front, qint64 maxBodyBytes);
     void retire(Listener listener);
-    std::optional<ApiError> checkHost(const QHttpServerRequest &request) const;
-    void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    // Opens, moves or closes the Ollama surface's listener to match the config.
+    void applyOllamaSurface();
+    HttpFront *makeFront(Surface surface);
+    std::optional<ApiError> checkHost(const QHttpServerRequest &request, Surface surface) const;
+    std::variant<Caller, ApiError> authenticate(const QHttpServerRequest &request, Surface surface) const;
+    void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, Surface surface);
     void handleModels(const Caller &caller, QHttpServerResponder &responder);
+    void handleOllamaTags(const Caller &caller, QHttpServerResponder &responder);
+    void handleOllamaShow(const Caller &caller, const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void handleOllamaRunning(const Caller &caller, QHttpServerResponder &responder);
+    QString ollamaModelId(const QString &name) const;
     void handleAnthropicModels(const Caller &caller, const QUrl &url, QHttpServerResponder &responder);
     QJsonObject anthropicModel(const QString &id) const;
     void handleModel(const Caller &caller, const QString &id, bool anthropicShape, QHttpServerResponder &responder);
     void handleChat(const Caller &caller, const QHttpServerRequest &request, QHttpServerResponder &&responder,
-                    WireDialect dialect);
+                    Endpoint endpoint);
     void handleCountTokens(const Caller &caller, const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void reject(QHttpServerResponder &responder, const ClientDialect &dialect, const ApiError &error,
                 UsageRecord record);
@@ -122,6 +145,15 @@ private:
     QString m_listenHost;
     quint16 m_listenPort = 0;
     Listener m_listener;
+    // The Ollama-compatible surface: its listener (tcp null when off), the address last
+    // asked for, and the outcome reported to the app.
+    HttpFront *m_ollamaFront = nullptr;
+    Listener m_ollama;
+    OllamaSurface m_ollamaAt;
+    OllamaListenResult m_ollamaResult;
+    // When each model was last asked for (ms since the epoch): Ollama's /api/ps lists
+    // those used within its keep-alive time as "loaded".
+    QHash<QString, qint64> m_lastUsedMs;
     // Listeners replaced by a reload: no longer accepting, kept until the connections
     // they accepted are gone (the sockets are their children). Their Host names stay
     // allowed, since a keep-alive client there may send another request.

@@ -34,7 +34,12 @@ ListenResult GatewayService::start(std::shared_ptr<const Config> config, UsageRe
     });
     m_thread.start();
     QMetaObject::invokeMethod(
-        m_gateway, [&] { result = m_gateway->listen(host, port); }, Qt::BlockingQueuedConnection);
+        m_gateway,
+        [&] {
+            result = m_gateway->listen(host, port);
+            m_ollamaAtStart = m_gateway->ollamaListen();
+        },
+        Qt::BlockingQueuedConnection);
     if (!result.ok())
         joinThread();
     return result;

@@ -23,6 +23,8 @@ public:
 
     // Starts the thread and binds the config's listen address. Blocks until bound.
     ListenResult start(std::shared_ptr<const Config> config, UsageRecorder *usage);
+    // The Ollama-compatible surface as start() left it (off, serving, or why not).
+    const OllamaListenResult &ollamaAtStart() const { return m_ollamaAtStart; }
     // Graceful stop (CONTRACT.md section 1): no new connections, requests in flight get
     // `graceMs` to finish, then are cancelled; emits stopped() when the thread is gone.
     void shutdown(int graceMs);
@@ -53,6 +55,7 @@ private:
 
     QThread m_thread;
     Gateway *m_gateway = nullptr;
+    OllamaListenResult m_ollamaAtStart;
 };
 
 } // namespace onegate

@@ -32,7 +32,7 @@
 <context>
     <name>ConnectSnippets</name>
     <message>
-        <location filename="../ui/pages/ConnectSnippets.cpp" line="+59"/>
+        <location filename="../ui/pages/ConnectSnippets.cpp" line="+65"/>
         <source>OpenAI Python SDK</source>
         <translation>OpenAI Python SDK</translation>
     </message>
@@ -42,7 +42,22 @@
         <translation>OpenAI Node SDK</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+8"/>
+        <source>Continue (autocomplete)</source>
+        <translation>Continue（自动补全）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>GitHub Copilot (as Ollama)</source>
+        <translation>GitHub Copilot（作为 Ollama）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>JetBrains AI Assistant (as Ollama)</source>
+        <translation>JetBrains AI Assistant（作为 Ollama）</translation>
+    </message>
+    <message>
+        <location line="+56"/>
         <source>Add this to ~/.continue/config.yaml; if the file already has a models list, add just the entry to it:</source>
         <translation>将以下内容添加到 ~/.continue/config.yaml；如果文件中已有 models 列表，只需把其中的条目加进去：</translation>
     </message>
@@ -74,11 +89,12 @@
     </message>
     <message>
         <location line="+9"/>
+        <location line="+171"/>
         <source>In the IDE, open Settings | Tools | AI Assistant | Models &amp; API keys, and under Third-party AI providers fill in:</source>
         <translation>在 IDE 中打开 Settings | Tools | AI Assistant | Models &amp; API keys，在 Third-party AI providers 下填写：</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-164"/>
         <source>The model is not a provider setting: choose it in the AI Chat model list once the provider is added.</source>
         <translation>模型不在服务商设置中指定：添加服务商后，在 AI Chat 的模型列表中选择。</translation>
     </message>
@@ -138,9 +154,39 @@
         <translation>Codex 从这个变量读取密钥；请在启动 codex 的终端中设置：</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Current Codex releases talk to providers only through OpenAI&apos;s Responses API, so Codex needs OneGate&apos;s /v1/responses endpoint, which is coming in a later version. These settings are ready for it; until then Codex cannot use OneGate.</source>
-        <translation>当前版本的 Codex 只通过 OpenAI 的 Responses API 与服务商通信，因此需要 OneGate 的 /v1/responses 端点，该端点将在后续版本中提供。以上设置已为此准备就绪；在此之前，Codex 无法使用 OneGate。</translation>
+        <location line="+9"/>
+        <source>Add this to the models list in ~/.continue/config.yaml:</source>
+        <translation>把这段加入 ~/.continue/config.yaml 的 models 列表：</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1 (OneGate autocomplete)</source>
+        <translation>%1（OneGate 自动补全）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Autocomplete asks for many short completions, so a small, fast model works best. When Continue sends the text after the cursor (fill-in-the-middle), only a provider with its own /v1/completions endpoint can answer it; OneGate says so in the error otherwise.</source>
+        <translation>自动补全会发出大量简短的补全请求，因此小而快的模型效果最好。当 Continue 发送光标之后的文本（中间填充）时，只有自带 /v1/completions 端点的服务商才能回答；否则 OneGate 会在错误信息中说明。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Add to VS Code&apos;s settings.json (command: Preferences: Open User Settings (JSON)):</source>
+        <translation>加入 VS Code 的 settings.json（命令：Preferences: Open User Settings (JSON)）：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Then, in the Copilot Chat model picker, choose Manage Models..., pick Ollama and tick %1. Copilot cannot send a key: OneGate&apos;s Ollama-compatible API takes requests without one from this computer only.</source>
+        <translation>然后在 Copilot Chat 的模型选择器中选择 Manage Models...，选中 Ollama 并勾选 %1。Copilot 无法发送密钥：OneGate 的 Ollama 兼容 API 只接受来自本机的无密钥请求。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Click Test Connection, then choose %1 in the AI Chat model list. No key is needed: OneGate&apos;s Ollama-compatible API takes requests without one from this computer only.</source>
+        <translation>点击 Test Connection，然后在 AI Chat 模型列表中选择 %1。无需密钥：OneGate 的 Ollama 兼容 API 只接受来自本机的无密钥请求。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The Ollama-compatible API is off: turn it on in Settings first.</source>
+        <translation>Ollama 兼容 API 已关闭：请先在“设置”中开启。</translation>
     </message>
 </context>
 <context>
@@ -432,22 +478,17 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
 <context>
     <name>onegate::ConnectClientModel</name>
     <message>
-        <location filename="../ui/pages/ConnectClientModel.cpp" line="+33"/>
-        <source>%1 (coming)</source>
-        <translation>%1（即将支持）</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location filename="../ui/pages/ConnectClientModel.cpp" line="+34"/>
         <source>Uses %1</source>
         <translation>使用 %1</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Needs %1, which OneGate does not serve yet</source>
-        <translation>需要 %1，OneGate 暂未提供</translation>
+        <location line="-1"/>
+        <source>Uses %1 on the Ollama-compatible API&apos;s port</source>
+        <translation>使用 Ollama 兼容 API 端口上的 %1</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
@@ -481,12 +522,12 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
     </message>
     <message>
         <location line="+1"/>
-        <location line="+202"/>
+        <location line="+213"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location line="-201"/>
+        <location line="-212"/>
         <source>&amp;Test</source>
         <translation>测试(&amp;T)</translation>
     </message>
@@ -506,7 +547,7 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <translation>（无可用模型）</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>There is no access key yet. Create one on the Access keys page; it appears here and the setups below fill in with it.</source>
         <translation>还没有访问密钥。请在“访问密钥”页面创建一个；它会出现在这里，下方的配置也会自动填入。</translation>
     </message>
@@ -536,27 +577,27 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <translation>从网络中的其他设备访问时，请将 %1 替换为本机的网络地址。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+24"/>
         <source>Sends &quot;%1&quot; to the chosen model through OneGate.</source>
         <translation>通过 OneGate 向所选模型发送“%1”。</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>OneGate does not serve the API this client uses yet.</source>
-        <translation>OneGate 暂不支持此客户端使用的 API。</translation>
+        <source>Turn on the Ollama-compatible API in Settings to test this client.</source>
+        <translation>在“设置”中开启 Ollama 兼容 API 后即可测试此客户端。</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+36"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Testing %1 through OneGate...</source>
         <translation>正在通过 OneGate 测试 %1...</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>It works. The model answered: %1</source>
         <translation>连接成功。模型回复：%1</translation>
     </message>
@@ -569,12 +610,7 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
 <context>
     <name>onegate::ConnectTest</name>
     <message>
-        <location filename="../ui/pages/ConnectTest.cpp" line="+77"/>
-        <source>OneGate does not serve %1 yet.</source>
-        <translation>OneGate 暂未提供 %1。</translation>
-    </message>
-    <message>
-        <location line="+42"/>
+        <location filename="../ui/pages/ConnectTest.cpp" line="+180"/>
         <source>no answer within %1 seconds</source>
         <translation>%1 秒内无响应</translation>
     </message>
@@ -590,8 +626,8 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
     </message>
     <message>
         <location line="+5"/>
-        <source>OneGate answered, but not with an Anthropic Messages reply.</source>
-        <translation>OneGate 有返回，但不是 Anthropic Messages 格式的回复。</translation>
+        <source>OneGate answered, but not with an %1 reply.</source>
+        <translation>OneGate 有应答，但不是 %1 格式的回复。</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1101,6 +1137,60 @@ Correct the value, or click Revert to go back to the saved config.</source>
         <location line="+1"/>
         <source>Remove the alias %1? Clients that ask for %1 will get an error.</source>
         <translation>要移除别名 %1 吗？请求 %1 的客户端将收到错误。</translation>
+    </message>
+</context>
+<context>
+    <name>onegate::OllamaSurfaceBox</name>
+    <message>
+        <location filename="../ui/pages/OllamaSurfaceBox.cpp" line="+80"/>
+        <location line="+95"/>
+        <source>Not serving: %1</source>
+        <translation>未在服务：%1</translation>
+    </message>
+    <message>
+        <location line="-79"/>
+        <source>Ollama-compatible API</source>
+        <translation>Ollama 兼容 API</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Serve an Ollama-compatible API for apps that only speak Ollama (GitHub Copilot, JetBrains AI Assistant)</source>
+        <translation>为只支持 Ollama 的应用（GitHub Copilot、JetBrains AI Assistant）提供 Ollama 兼容 API</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Po&amp;rt:</source>
+        <translation>端口(&amp;R)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Appl&amp;y port</source>
+        <translation>应用端口(&amp;Y)</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>It listens on this computer only (127.0.0.1). Programs on this computer can use it without an access key, since these apps cannot send one; a key that is sent is still checked. Point the app&apos;s Ollama URL at http://127.0.0.1:%1.</source>
+        <translation>它只在本机（127.0.0.1）上监听。由于这些应用无法发送访问密钥，本机上的程序无需密钥即可使用；若发送了密钥，仍会校验。请把应用的 Ollama 地址设为 http://127.0.0.1:%1。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The config file makes it listen on %1, beyond this computer, so every request needs an access key.</source>
+        <translation>配置文件让它在 %1 上监听，可从本机以外访问，因此每个请求都需要访问密钥。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Settings not applied</source>
+        <translation>设置未应用</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Saved. It starts with OneGate.</source>
+        <translation>已保存。它会随 OneGate 一起启动。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Serving at http://127.0.0.1:%1</source>
+        <translation>正在 http://127.0.0.1:%1 提供服务</translation>
     </message>
 </context>
 <context>
@@ -1838,7 +1928,7 @@ Delete them with your keyring manager (for example Seahorse).</source>
 <context>
     <name>onegate::SettingsPage</name>
     <message>
-        <location filename="../ui/pages/SettingsPage.cpp" line="+263"/>
+        <location filename="../ui/pages/SettingsPage.cpp" line="+265"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>

@@ -1,5 +1,6 @@
 #include "AzureAdapter.h"
 
+#include "AzureEmbeddingsCodec.h"
 #include "AzureStreamDecoder.h"
 
 #include <QJsonArray>
@@ -97,7 +98,8 @@ bool AzureAdapter::acceptsStreamOptions(const QString &apiVersion)
     return QStringView(apiVersion).left(10) >= QLatin1String("2024-09-01");
 }
 
-std::variant<UpstreamRequest, ApiError> AzureAdapter::chatRequest(const ChatCall &call) const
+std::variant<UpstreamRequest, ApiError> AzureAdapter::deploymentRequest(const ChatCall &call,
+                                                                        QLatin1String operation)
 {
     // Percent-encoding keeps the name one path segment, but leaves "." and ".." to be
     // resolved as dot segments by whoever reads the path.
@@ -109,7 +111,7 @@ std::variant<UpstreamRequest, ApiError> AzureAdapter::chatRequest(const ChatCall
     const QString apiVersion = apiVersionOf(provider);
     UpstreamRequest request;
     const QString deployment = QString::fromLatin1(QUrl::toPercentEncoding(name));
-    request.url = endpoint(provider, QLatin1String("deployments/") + deployment + QLatin1String("/chat/completions"),
+    request.url = endpoint(provider, QLatin1String("deployments/") + deployment + QLatin1Char('/') + operation,
                            apiVersion);
     request.body = openAiPassThroughBody(call, acceptsStreamOptions(apiVersion));
     request.headers = {
@@ -119,6 +121,11 @@ std::variant<UpstreamRequest, ApiError> AzureAdapter::chatRequest(const ChatCall
     };
     addCommonHeaders(request, provider, call.apiKey);
     return request;
+}
+
+std::variant<UpstreamRequest, ApiError> AzureAdapter::chatRequest(const ChatCall &call) const
+{
+    return deploymentRequest(call, QLatin1String("chat/completions"));
 }
 
 std::unique_ptr<ChatStreamDecoder> AzureAdapter::streamDecoder(const ChatCall &call) const
@@ -134,7 +141,18 @@ ChatResult AzureAdapter::decodeChat(const ChatCall &call, const QByteArray &body
 
 ApiError AzureAdapter::mapError(int status, const QByteArray &body, const QByteArray &contentType) const
 {
-    ApiError error = m_openAi.mapError(status, body, contentType);
+    return azureUpstreamError(status, body, contentType);
+}
+
+const ChatCodec *AzureAdapter::embeddingsCodec(const ProviderSettings &) const
+{
+    static const AzureEmbeddingsCodec embeddings;
+    return &embeddings;
+}
+
+ApiError azureUpstreamError(int status, const QByteArray &body, const QByteArray &contentType)
+{
+    ApiError error = openAiUpstreamError(status, body, contentType);
     if (!error.upstreamBody.isEmpty())
         error.upstreamBody = withOpenAiErrorFields(error.upstreamBody);
     return error;

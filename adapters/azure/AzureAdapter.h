@@ -24,6 +24,8 @@ namespace onegate {
 //   ({"error":{"code":"401","message":...}}) lack type and param, so those fields are
 //   added as null to honour the OpenAI error shape; bodies that already have all four
 //   (the content-filter 400, with its innererror) go through byte for byte.
+// - Embeddings go the same way to .../deployments/{deployment}/embeddings
+//   (AzureEmbeddingsCodec): body, relay and errors as for chat.
 // - The model list is the deployment list (GET /openai/deployments, see
 //   kDeploymentListApiVersion): deployments are what a chat call can name, whereas
 //   /openai/models lists base models, which are not callable by name.
@@ -37,6 +39,14 @@ public:
     UpstreamRequest modelListRequest(const ProviderSettings &provider,
                                      const QByteArray &apiKey) const override;
     ModelListResult decodeModelList(const QByteArray &body) const override;
+    const ChatCodec *embeddingsCodec(const ProviderSettings &provider) const override;
+
+    // POST {base_url}/openai/deployments/{call.upstreamModel}/{operation}?api-version=...
+    // with the pass-through body and the key in api-key: how every Azure OpenAI call is
+    // put (operation "chat/completions", "embeddings"). A 400 when the model cannot be a
+    // deployment name.
+    static std::variant<UpstreamRequest, ApiError> deploymentRequest(const ChatCall &call,
+                                                                     QLatin1String operation);
 
     // The api-version used when the settings carry none (the config parser's default).
     static constexpr QLatin1String kDefaultApiVersion{"2024-10-21"};
@@ -53,5 +63,9 @@ public:
 private:
     OpenAiAdapter m_openAi;  // same wire format: body, relay and error handling are shared
 };
+
+// An error answer from Azure: relayed as the openai kind relays it, with the OpenAI error
+// fields Azure's own bodies lack (type, param) added as null.
+ApiError azureUpstreamError(int status, const QByteArray &body, const QByteArray &contentType);
 
 } // namespace onegate

@@ -6,7 +6,10 @@
 namespace onegate {
 
 // The API dialects OneGate speaks with clients, and with providers that speak them too.
-enum class WireDialect { OpenAiChat, AnthropicMessages, OpenAiResponses, OpenAiCompletions };
+// The wire dialects OneGate speaks. OpenAiEmbeddings is not a chat dialect: its calls go
+// through each adapter's embeddingsCodec(). OllamaApi is the Ollama-compatible surface's
+// clients (/api/chat, /api/generate, /api/embed): no provider is reached natively in it.
+enum class WireDialect { OpenAiChat, AnthropicMessages, OpenAiResponses, OpenAiCompletions, OpenAiEmbeddings, OllamaApi };
 
 // An error as a client will see it: the HTTP status plus the OpenAI error fields.
 // When `upstreamBody` is set the error came from a provider speaking the client's own

@@ -113,6 +113,17 @@ public:
         return nullptr;
     }
 
+    // The codec for embeddings calls (ChatCall::dialect OpenAiEmbeddings): it takes an
+    // OpenAI embeddings request in ChatCall::body and answers in OpenAI's embeddings shape
+    // (a list of `embedding` objects, float or base64 as the request's encoding_format,
+    // with usage), translating for providers with another embeddings API. Never streamed.
+    // nullptr: this kind has no embeddings API.
+    virtual const ChatCodec *embeddingsCodec(const ProviderSettings &provider) const
+    {
+        Q_UNUSED(provider)
+        return nullptr;
+    }
+
     virtual UpstreamRequest modelListRequest(const ProviderSettings &provider,
                                              const QByteArray &apiKey) const = 0;
     virtual ModelListResult decodeModelList(const QByteArray &body) const = 0;

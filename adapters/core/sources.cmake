@@ -1,6 +1,7 @@
 target_sources(onegate_adapters PRIVATE
     core/ApiError.h
     core/Canonical.h core/Canonical.cpp
+    core/EmbeddingVectors.h core/EmbeddingVectors.cpp
     core/ProviderAdapter.h core/ProviderAdapter.cpp
     core/ProviderSettings.h core/ProviderSettings.cpp
     core/SseParser.h core/SseParser.cpp

@@ -1,5 +1,6 @@
 #include "GeminiAdapter.h"
 
+#include "GeminiEmbeddingsCodec.h"
 #include "GeminiRequest.h"
 #include "GeminiResponse.h"
 #include "GeminiStreamDecoder.h"
@@ -12,10 +13,7 @@ namespace onegate {
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-// `suffix` and `query` are already percent-encoded.
-QUrl endpoint(const ProviderSettings &provider, const QString &suffix, const QString &query = {})
+QUrl geminiEndpoint(const ProviderSettings &provider, const QString &suffix, const QString &query)
 {
     QUrl url = provider.baseUrl;
     url.setPath(url.path(QUrl::FullyEncoded) + suffix, QUrl::TolerantMode);
@@ -24,14 +22,16 @@ QUrl endpoint(const ProviderSettings &provider, const QString &suffix, const QSt
     return url;
 }
 
-void addHeaders(UpstreamRequest &request, const ProviderSettings &provider,
-                const QByteArray &apiKey, bool stream)
+void addGeminiHeaders(UpstreamRequest &request, const ProviderSettings &provider,
+                      const QByteArray &apiKey, bool stream)
 {
     request.headers.append({"Accept"_ba, stream ? "text/event-stream"_ba : "application/json"_ba});
     if (!apiKey.isEmpty())
         request.headers.append({"x-goog-api-key"_ba, apiKey});
     request.headers.append(provider.extraHeaders);
 }
+
+namespace {
 
 ApiError badBody(const QString &what)
 {
@@ -53,12 +53,12 @@ std::variant<UpstreamRequest, ApiError> GeminiAdapter::chatRequest(const ChatCal
     UpstreamRequest request;
     request.url =
         call.stream
-            ? endpoint(*call.provider, u"/v1beta/models/%1:streamGenerateContent"_s.arg(model),
-                       u"alt=sse"_s)
-            : endpoint(*call.provider, u"/v1beta/models/%1:generateContent"_s.arg(model));
+            ? geminiEndpoint(*call.provider, u"/v1beta/models/%1:streamGenerateContent"_s.arg(model),
+                             u"alt=sse"_s)
+            : geminiEndpoint(*call.provider, u"/v1beta/models/%1:generateContent"_s.arg(model));
     request.body = QJsonDocument(std::get<QJsonObject>(built)).toJson(QJsonDocument::Compact);
     request.headers.append({"Content-Type"_ba, "application/json"_ba});
-    addHeaders(request, *call.provider, call.apiKey, call.stream);
+    addGeminiHeaders(request, *call.provider, call.apiKey, call.stream);
     return request;
 }
 
@@ -90,6 +90,17 @@ ChatResult GeminiAdapter::decodeChat(const ChatCall &call, const QByteArray &bod
 
 ApiError GeminiAdapter::mapError(int status, const QByteArray &body, const QByteArray &) const
 {
+    return geminiUpstreamError(status, body);
+}
+
+const ChatCodec *GeminiAdapter::embeddingsCodec(const ProviderSettings &) const
+{
+    static const GeminiEmbeddingsCodec embeddings;
+    return &embeddings;
+}
+
+ApiError geminiUpstreamError(int status, const QByteArray &body)
+{
     const QJsonObject error = gemini::errorObjectOf(body);
     if (!error.isEmpty())
         return gemini::apiErrorFromGemini(status, error);
@@ -107,8 +118,8 @@ UpstreamRequest GeminiAdapter::modelListRequest(const ProviderSettings &provider
 {
     UpstreamRequest request;
     request.method = "GET"_ba;
-    request.url = endpoint(provider, u"/v1beta/models"_s, u"pageSize=1000"_s);
-    addHeaders(request, provider, apiKey, false);
+    request.url = geminiEndpoint(provider, u"/v1beta/models"_s, u"pageSize=1000"_s);
+    addGeminiHeaders(request, provider, apiKey, false);
     return request;
 }
 

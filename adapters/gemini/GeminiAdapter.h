@@ -25,6 +25,16 @@ public:
                                      const QByteArray &apiKey) const override;
     // Model ids without the "models/" prefix, only those supporting generateContent.
     ModelListResult decodeModelList(const QByteArray &body) const override;
+    // models/{model}:batchEmbedContents, translated (GeminiEmbeddingsCodec).
+    const ChatCodec *embeddingsCodec(const ProviderSettings &provider) const override;
 };
+
+// {base_url}{suffix}[?query]; `suffix` and `query` are already percent-encoded.
+QUrl geminiEndpoint(const ProviderSettings &provider, const QString &suffix, const QString &query = {});
+// Accept, the key in x-goog-api-key and the provider's own headers: every Gemini request's.
+void addGeminiHeaders(UpstreamRequest &request, const ProviderSettings &provider,
+                      const QByteArray &apiKey, bool stream);
+// An HTTP error answer from Gemini as the client should see it (GeminiAdapter::mapError).
+ApiError geminiUpstreamError(int status, const QByteArray &body);
 
 } // namespace onegate

@@ -1,6 +1,7 @@
 #include "OllamaAdapter.h"
 
 #include "OllamaChatCodec.h"
+#include "OllamaEmbeddingsCodec.h"
 #include "OllamaStreamDecoder.h"
 #include "openai/OpenAiChatCodec.h"
 
@@ -22,18 +23,6 @@ QUrl endpoint(const ProviderSettings &provider, QStringView path)
     return url;
 }
 
-UpstreamRequest baseRequest(const ProviderSettings &provider, const QByteArray &apiKey, QStringView path,
-                            const QByteArray &accept)
-{
-    UpstreamRequest request;
-    request.url = endpoint(provider, path);
-    request.headers = {{QByteArrayLiteral("Accept"), accept}};
-    if (!apiKey.isEmpty())
-        request.headers.append({QByteArrayLiteral("Authorization"), "Bearer " + apiKey});
-    request.headers.append(provider.extraHeaders);
-    return request;
-}
-
 ApiError badResponse(const QString &message)
 {
     return ApiError::make(502, QStringLiteral("upstream_error"), QStringLiteral("bad_upstream_response"), message,
@@ -47,6 +36,18 @@ QString modelFor(const ChatCall &call, const QString &reported)
 
 } // namespace
 
+UpstreamRequest ollamaRequest(const ProviderSettings &provider, const QByteArray &apiKey, QStringView path,
+                              const QByteArray &accept)
+{
+    UpstreamRequest request;
+    request.url = endpoint(provider, path);
+    request.headers = {{QByteArrayLiteral("Accept"), accept}};
+    if (!apiKey.isEmpty())
+        request.headers.append({QByteArrayLiteral("Authorization"), "Bearer " + apiKey});
+    request.headers.append(provider.extraHeaders);
+    return request;
+}
+
 std::variant<UpstreamRequest, ApiError> OllamaAdapter::chatRequest(const ChatCall &call) const
 {
     auto decoded = decodeOpenAiChatRequest(call.body);
@@ -56,8 +57,8 @@ std::variant<UpstreamRequest, ApiError> OllamaAdapter::chatRequest(const ChatCal
     if (const ApiError *error = std::get_if<ApiError>(&body))
         return *error;
     UpstreamRequest request =
-        baseRequest(*call.provider, call.apiKey, u"/api/chat",
-                    call.stream ? QByteArrayLiteral("application/x-ndjson") : QByteArrayLiteral("application/json"));
+        ollamaRequest(*call.provider, call.apiKey, u"/api/chat",
+                      call.stream ? QByteArrayLiteral("application/x-ndjson") : QByteArrayLiteral("application/json"));
     request.headers.prepend({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
     request.body = QJsonDocument(std::get<QJsonObject>(body)).toJson(QJsonDocument::Compact);
     return request;
@@ -102,6 +103,17 @@ ChatResult OllamaAdapter::decodeChat(const ChatCall &call, const QByteArray &bod
 
 ApiError OllamaAdapter::mapError(int status, const QByteArray &body, const QByteArray &) const
 {
+    return ollamaUpstreamError(status, body);
+}
+
+const ChatCodec *OllamaAdapter::embeddingsCodec(const ProviderSettings &) const
+{
+    static const OllamaEmbeddingsCodec embeddings;
+    return &embeddings;
+}
+
+ApiError ollamaUpstreamError(int status, const QByteArray &body)
+{
     const QJsonObject object = QJsonDocument::fromJson(body).object();
     if (object.contains(QLatin1String("error"))) {
         const auto chunk = ollama::decodeChatChunk(object);
@@ -115,7 +127,7 @@ ApiError OllamaAdapter::mapError(int status, const QByteArray &body, const QByte
 
 UpstreamRequest OllamaAdapter::modelListRequest(const ProviderSettings &provider, const QByteArray &apiKey) const
 {
-    UpstreamRequest request = baseRequest(provider, apiKey, u"/api/tags", QByteArrayLiteral("application/json"));
+    UpstreamRequest request = ollamaRequest(provider, apiKey, u"/api/tags", QByteArrayLiteral("application/json"));
     request.method = QByteArrayLiteral("GET");
     return request;
 }

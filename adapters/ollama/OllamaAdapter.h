@@ -19,6 +19,15 @@ public:
     UpstreamRequest modelListRequest(const ProviderSettings &provider,
                                      const QByteArray &apiKey) const override;
     ModelListResult decodeModelList(const QByteArray &body) const override;
+    // POST /api/embed, translated (OllamaEmbeddingsCodec).
+    const ChatCodec *embeddingsCodec(const ProviderSettings &provider) const override;
 };
+
+// A request to {base_url}{path} with `Accept: accept`, the key as a bearer token when the
+// provider has one, and the provider's own headers: every Ollama request's start.
+UpstreamRequest ollamaRequest(const ProviderSettings &provider, const QByteArray &apiKey, QStringView path,
+                              const QByteArray &accept);
+// An HTTP error answer from Ollama as the client should see it (OllamaAdapter::mapError).
+ApiError ollamaUpstreamError(int status, const QByteArray &body);
 
 } // namespace onegate

@@ -1,6 +1,7 @@
 #include "OpenAiAdapter.h"
 
 #include "OpenAiCompletionsCodec.h"
+#include "OpenAiEmbeddingsCodec.h"
 #include "OpenAiResponsesCodec.h"
 #include "OpenAiStreamDecoder.h"
 
@@ -87,6 +88,12 @@ const ChatCodec *OpenAiAdapter::nativeCodec(WireDialect dialect, const ProviderS
     if (dialect == WireDialect::OpenAiCompletions)
         return &completions;
     return dialect == WireDialect::OpenAiResponses && provider.servesResponses ? &responses : nullptr;
+}
+
+const ChatCodec *OpenAiAdapter::embeddingsCodec(const ProviderSettings &) const
+{
+    static const OpenAiEmbeddingsCodec embeddings;
+    return &embeddings;
 }
 
 ApiError openAiUpstreamError(int status, const QByteArray &body, const QByteArray &contentType)

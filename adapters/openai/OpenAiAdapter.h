@@ -22,6 +22,8 @@ public:
     // `responses: true` (OpenAiResponsesCodec); legacy Completions clients always
     // (OpenAiCompletionsCodec).
     const ChatCodec *nativeCodec(WireDialect dialect, const ProviderSettings &provider) const override;
+    // OpenAI's embeddings API, passed through (OpenAiEmbeddingsCodec).
+    const ChatCodec *embeddingsCodec(const ProviderSettings &provider) const override;
 };
 
 // An error answer from a server speaking OpenAI's wire format: an OpenAI error body is

@@ -1,6 +1,7 @@
 #include "AnthropicRequestDecoder.h"
 
 #include "anthropic/AnthropicToolIds.h"
+#include "RequestBody.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -525,16 +526,10 @@ bool Decoder::translate(const QJsonObject &in, const QJsonArray &list)
 
 std::variant<ChatEnvelope, ApiError> Decoder::decode(const QByteArray &bytes)
 {
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
-    if (document.isNull()) {
-        return ApiError::invalidRequest(u"There was an error parsing the body of your request: %1 at offset %2"_s
-                                            .arg(parseError.errorString())
-                                            .arg(parseError.offset));
-    }
-    if (!document.isObject())
-        return ApiError::invalidRequest(u"The request body must be a JSON object"_s);
-    const QJsonObject in = document.object();
+    const auto object = requestObject(bytes, u"There was an error parsing the body of your request: %1 at offset %2"_s);
+    if (const ApiError *error = std::get_if<ApiError>(&object))
+        return *error;
+    const QJsonObject in = std::get<QJsonObject>(object);
 
     ChatEnvelope envelope;
     const QJsonValue model = in.value("model"_L1);

@@ -24,4 +24,25 @@ ApiError ChatChunkReader::tooLarge()
                           QStringLiteral("the provider sent a stream event larger than the limit"), true);
 }
 
+std::optional<ApiError> ChatChunkReader::errorOf(const QJsonObject &chunk)
+{
+    if (!chunk.contains(QLatin1String("error")))
+        return std::nullopt;
+    const QJsonObject inner = chunk.value(QLatin1String("error")).toObject();
+    return ApiError::make(502, inner.value(QLatin1String("type")).toString(),
+                          inner.value(QLatin1String("code")).toVariant().toString(),
+                          inner.value(QLatin1String("message")).toString());
+}
+
+std::optional<TokenUsage> ChatChunkReader::usageOf(const QJsonObject &chunk)
+{
+    const QJsonValue usage = chunk.value(QLatin1String("usage"));
+    if (!usage.isObject())
+        return std::nullopt;
+    const TokenUsage counts = tokenUsageFromOpenAi(usage.toObject());
+    if (!counts.known)
+        return std::nullopt;
+    return counts;
+}
+
 } // namespace onegate

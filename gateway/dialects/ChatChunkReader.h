@@ -1,10 +1,12 @@
 #pragma once
 
 #include "core/ApiError.h"
+#include "core/ProviderAdapter.h"
 #include "core/SseParser.h"
 
 #include <QJsonObject>
 #include <functional>
+#include <optional>
 
 namespace onegate {
 
@@ -19,6 +21,11 @@ public:
     // when an event grew past the parser's limit (tooLarge() says so to the client).
     bool read(const QByteArray &frame, const std::function<bool(const QJsonObject &chunk)> &chunk);
     static ApiError tooLarge();
+    // An error chunk relayed from an OpenAI-compatible provider, as its decoder reads it
+    // ({"error":{...}} mid-stream): the stream's end, as a 502 with the provider's fields.
+    static std::optional<ApiError> errorOf(const QJsonObject &chunk);
+    // The usage a chunk reports (the usage chunk), when it reports any.
+    static std::optional<TokenUsage> usageOf(const QJsonObject &chunk);
 
 private:
     SseParser m_parser;

@@ -47,6 +47,8 @@ public:
     virtual QByteArray streamError(const ApiError &error) const = 0;
     // An event that keeps a silent stream open (Anthropic's `ping`); empty: none.
     virtual QByteArray keepAlive() const { return {}; }
+    // The Content-Type of this dialect's streams (Ollama's are NDJSON).
+    virtual QByteArray streamContentType() const { return QByteArrayLiteral("text/event-stream"); }
 };
 
 // OpenAI Chat Completions: the relay's own shape.

@@ -1,6 +1,7 @@
 #include "OpenAiChatDialect.h"
 
 #include "http/HttpResponses.h"
+#include "RequestBody.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -9,17 +10,11 @@ namespace onegate {
 
 std::variant<ChatEnvelope, ApiError> OpenAiChatDialect::decode(const QByteArray &bytes)
 {
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
-    if (!document.isObject()) {
-        return ApiError::invalidRequest(
-            document.isNull() ? QStringLiteral("We could not parse the JSON body of your request: %1 at offset %2")
-                                    .arg(parseError.errorString())
-                                    .arg(parseError.offset)
-                              : QStringLiteral("The request body must be a JSON object"));
-    }
+    auto object = requestObject(bytes);
+    if (ApiError *error = std::get_if<ApiError>(&object))
+        return *error;
     ChatEnvelope envelope;
-    envelope.body = document.object();
+    envelope.body = std::get<QJsonObject>(std::move(object));
     const QJsonValue model = envelope.body.value(QLatin1String("model"));
     envelope.model = model.toString();
     if (!model.isString() || envelope.model.isEmpty())

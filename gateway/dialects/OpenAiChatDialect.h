@@ -21,6 +21,9 @@ struct ChatEnvelope {
     // providers can then serve the request).
     QJsonObject native;
     std::optional<ApiError> untranslatable;
+    // Ollama's "load the model" call (an /api/generate with an empty prompt, an /api/chat
+    // with no messages): nothing to ask a provider, `body` is empty; answered at once.
+    bool loadOnly = false;
 };
 
 // The OpenAI Chat Completions dialect at the front door: what a valid request body is

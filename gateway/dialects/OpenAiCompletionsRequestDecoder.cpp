@@ -1,6 +1,7 @@
 #include "OpenAiCompletionsRequestDecoder.h"
 
 #include "OpenAiFieldTypes.h"
+#include "RequestBody.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -152,16 +153,10 @@ std::optional<bool> Decoder::optionalBool(const QJsonObject &in, QLatin1String k
 
 std::variant<ChatEnvelope, ApiError> Decoder::decode(const QByteArray &bytes)
 {
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
-    if (!document.isObject()) {
-        return ApiError::invalidRequest(
-            document.isNull() ? u"We could not parse the JSON body of your request: %1 at offset %2"_s
-                                    .arg(parseError.errorString())
-                                    .arg(parseError.offset)
-                              : u"The request body must be a JSON object"_s);
-    }
-    const QJsonObject in = document.object();
+    const auto object = requestObject(bytes);
+    if (const ApiError *error = std::get_if<ApiError>(&object))
+        return *error;
+    const QJsonObject in = std::get<QJsonObject>(object);
     ChatEnvelope envelope;
     envelope.native = in;
 

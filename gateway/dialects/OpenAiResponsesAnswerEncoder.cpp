@@ -179,9 +179,26 @@ QString OpenAiResponsesAnswerEncoder::itemId(const QString &prefix, const QStrin
     return prefix + tail + QLatin1Char('_') + QString::number(ordinal);
 }
 
+namespace {
+// Marks encrypted_content that OneGate made from a provider's thinking block (v1: the
+// block's signature or redacted data follows as it was).
+constexpr QLatin1String kSealPrefix("onegate-thinking-v1:");
+} // namespace
+
+QString OpenAiResponsesAnswerEncoder::sealedThinking(const QString &opaque)
+{
+    return kSealPrefix + opaque;
+}
+
+std::optional<QString> OpenAiResponsesAnswerEncoder::unsealedThinking(const QString &encryptedContent)
+{
+    if (!encryptedContent.startsWith(kSealPrefix) || encryptedContent.size() == kSealPrefix.size())
+        return std::nullopt;
+    return encryptedContent.mid(kSealPrefix.size());
+}
+
 QJsonObject OpenAiResponsesAnswerEncoder::reasoningItem(const QString &id, const QString &text,
-                                                        const QString &encryptedContent,
-                                                        bool redacted)
+                                                        const QString &opaque, bool redacted)
 {
     QJsonObject item{{"id"_L1, id}, {"type"_L1, "reasoning"_L1}, {"summary"_L1, QJsonArray{}}};
     // A readable block always has its content part (possibly empty text); a redacted
@@ -189,8 +206,8 @@ QJsonObject OpenAiResponsesAnswerEncoder::reasoningItem(const QString &id, const
     if (!redacted)
         item.insert("content"_L1,
                     QJsonArray{QJsonObject{{"type"_L1, "reasoning_text"_L1}, {"text"_L1, text}}});
-    if (!encryptedContent.isEmpty())
-        item.insert("encrypted_content"_L1, encryptedContent);
+    if (!opaque.isEmpty())
+        item.insert("encrypted_content"_L1, sealedThinking(opaque));
     return item;
 }
 

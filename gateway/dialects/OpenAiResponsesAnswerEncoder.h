@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
+#include <optional>
 #include <variant>
 
 namespace onegate {
@@ -66,8 +67,16 @@ public:
     static QString itemId(const QString &prefix, const QString &tail, int ordinal);
 
     // The output items, complete (as output_item.done and the final output carry them).
+    // `opaque` is a thinking block's signature, or a redacted block's data: it goes out
+    // as encrypted_content, marked as OneGate's (sealedThinking), so that the client's
+    // echo of it can be given back to the provider as that block.
     static QJsonObject reasoningItem(const QString &id, const QString &text,
-                                     const QString &encryptedContent, bool redacted);
+                                     const QString &opaque, bool redacted);
+    // A provider's thinking signature (or redacted data) as encrypted_content, and back:
+    // nullopt for encrypted_content OneGate did not make (OpenAI's own, from a
+    // conversation begun elsewhere), which no other provider could verify.
+    static QString sealedThinking(const QString &opaque);
+    static std::optional<QString> unsealedThinking(const QString &encryptedContent);
     static QJsonObject messageItem(const QString &id, const QString &status,
                                    const QJsonArray &content);
     static QJsonObject outputTextPart(const QString &text);

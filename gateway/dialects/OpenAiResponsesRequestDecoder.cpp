@@ -1,6 +1,8 @@
 #include "OpenAiResponsesRequestDecoder.h"
 
 #include "OpenAiFieldTypes.h"
+#include "OpenAiResponsesAnswerEncoder.h"
+#include "RequestBody.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -8,6 +10,7 @@
 #include <QJsonParseError>
 #include <QSet>
 #include <optional>
+#include <utility>
 
 // Gateway choices where OpenAI Responses and OpenAI Chat Completions differ:
 // - `instructions` becomes a leading `system` message; `system` and `developer` message
@@ -26,8 +29,12 @@
 // - function_call_output items become `tool` messages. Text parts are joined with "\n";
 //   Chat tool messages carry text only, so images ride in one user message after the run
 //   of tool messages (Chat wants every tool message right after its assistant turn).
-// - `reasoning` items are dropped: their encrypted_content is only for OpenAI, and
-//   providers that keep reasoning of their own do not need it back. Hosted tool call
+// - `reasoning` items that OneGate made from a provider's thinking blocks (their
+//   encrypted_content is sealed, OpenAiResponsesAnswerEncoder::sealedThinking) go back as
+//   those blocks: `thinking_blocks` (and the text as `reasoning_content`) on the next
+//   assistant message, so a provider that signs its thinking (Anthropic, with tool use)
+//   gets it back unchanged. Other reasoning items are dropped: OpenAI's encrypted_content
+//   is only for OpenAI. Reasoning not followed by an assistant turn is dropped. Hosted tool call
 //   items (web_search_call, file_search_call, image_generation_call,
 //   code_interpreter_call, mcp_*) are dropped too: the hosted tools they belong to are.
 //   Client tool items other than functions (custom, local_shell, shell, apply_patch,
@@ -166,12 +173,16 @@ private:
     bool decodeAllowedTools(const QJsonObject &choice);
     std::optional<QString> optionalString(const QJsonObject &object, QLatin1String key, const QString &path);
 
+    void decodeReasoningItem(const QJsonObject &item);
+    QJsonObject withThinking(QJsonObject assistant);
     void append(const QJsonObject &message);
     void flushToolImages();
 
     QJsonObject m_out;
     QJsonArray m_messages;
     QJsonArray m_toolImages;  // images from function_call_output items, for a user message
+    QJsonArray m_thinking;    // thinking blocks from reasoning items, for the next assistant turn
+    QString m_thinkingText;
     QJsonArray m_tools;
     QSet<QString> m_toolNames;  // Chat names of the tools so far
     QSet<QString> m_flattened;  // those of namespace functions
@@ -201,10 +212,50 @@ void Decoder::flushToolImages()
     m_toolImages = QJsonArray();
 }
 
+void Decoder::decodeReasoningItem(const QJsonObject &item)
+{
+    const auto opaque = OpenAiResponsesAnswerEncoder::unsealedThinking(item.value("encrypted_content"_L1).toString());
+    if (!opaque)
+        return;
+    const QJsonValue content = item.value("content"_L1);
+    if (!content.isArray()) {
+        // OneGate writes a redacted block without content (reasoningItem).
+        m_thinking.append(QJsonObject{{"type"_L1, "redacted_thinking"_L1}, {"data"_L1, *opaque}});
+        return;
+    }
+    QString text;
+    for (const QJsonValue &part : content.toArray()) {
+        if (part["type"_L1].toString() == "reasoning_text"_L1)
+            text += part["text"_L1].toString();
+    }
+    m_thinking.append(QJsonObject{{"type"_L1, "thinking"_L1}, {"thinking"_L1, text}, {"signature"_L1, *opaque}});
+    m_thinkingText += text;
+}
+
+QJsonObject Decoder::withThinking(QJsonObject assistant)
+{
+    if (m_thinking.isEmpty())
+        return assistant;
+    QJsonArray blocks = assistant.value("thinking_blocks"_L1).toArray();
+    for (const QJsonValue &block : std::exchange(m_thinking, {}))
+        blocks.append(block);
+    assistant.insert("thinking_blocks"_L1, blocks);
+    const QString text = assistant.value("reasoning_content"_L1).toString() + std::exchange(m_thinkingText, {});
+    assistant.insert("reasoning_content"_L1, text);
+    return assistant;
+}
+
 void Decoder::append(const QJsonObject &message)
 {
-    if (message.value("role"_L1).toString() != "tool"_L1)
+    const QString role = message.value("role"_L1).toString();
+    if (role != "tool"_L1)
         flushToolImages();
+    if (role == "assistant"_L1) {
+        m_messages.append(withThinking(message));
+        return;
+    }
+    m_thinking = {};  // reasoning that no assistant turn followed
+    m_thinkingText.clear();
     m_messages.append(message);
 }
 
@@ -367,7 +418,7 @@ bool Decoder::decodeFunctionCall(const QJsonObject &item, const QString &path)
                      {"arguments"_L1, text}}}};
     flushToolImages();
     if (!m_messages.isEmpty() && m_messages.last().toObject().value("role"_L1).toString() == "assistant"_L1) {
-        QJsonObject last = m_messages.last().toObject();
+        QJsonObject last = withThinking(m_messages.last().toObject());
         QJsonArray calls = last.value("tool_calls"_L1).toArray();
         calls.append(call);
         last.insert("tool_calls"_L1, calls);
@@ -455,7 +506,11 @@ bool Decoder::decodeItem(const QJsonValue &value, const QString &path)
         return decodeFunctionCall(item, path);
     if (type == "function_call_output"_L1)
         return decodeFunctionCallOutput(item, path);
-    if (type == "reasoning"_L1 || isHostedCallItem(type))
+    if (type == "reasoning"_L1) {
+        decodeReasoningItem(item);
+        return true;
+    }
+    if (isHostedCallItem(type))
         return true;
     if (type == "item_reference"_L1)
         return stateless(path, u"OneGate is stateless and stores no items, so '%1' (an item_reference) cannot be "
@@ -780,16 +835,10 @@ bool Decoder::translate(const QJsonObject &in)
 
 std::variant<ChatEnvelope, ApiError> Decoder::decode(const QByteArray &bytes)
 {
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
-    if (document.isNull()) {
-        return ApiError::invalidRequest(u"We could not parse the JSON body of your request: %1 at offset %2"_s
-                                            .arg(parseError.errorString())
-                                            .arg(parseError.offset));
-    }
-    if (!document.isObject())
-        return ApiError::invalidRequest(u"The request body must be a JSON object"_s);
-    const QJsonObject in = document.object();
+    const auto object = requestObject(bytes);
+    if (const ApiError *error = std::get_if<ApiError>(&object))
+        return *error;
+    const QJsonObject in = std::get<QJsonObject>(object);
 
     ChatEnvelope envelope;
     const QJsonValue model = in.value("model"_L1);

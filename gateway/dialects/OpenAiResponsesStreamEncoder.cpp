@@ -228,24 +228,16 @@ void OpenAiResponsesStreamEncoder::closeItem(bool incomplete)
 
 void OpenAiResponsesStreamEncoder::handleChunk(const QJsonObject &chunk)
 {
-    if (chunk.contains("error"_L1)) {
-        // An error chunk relayed from an OpenAI-compatible provider, as its decoder reads it.
-        const QJsonObject inner = chunk.value("error"_L1).toObject();
-        fail(ApiError::make(502, inner.value("type"_L1).toString(),
-                            inner.value("code"_L1).toVariant().toString(),
-                            inner.value("message"_L1).toString()));
+    if (const auto error = ChatChunkReader::errorOf(chunk)) {
+        fail(*error);
         return;
     }
     if (!m_progress->started && m_completionId.isEmpty()) {
         m_completionId = chunk.value("id"_L1).toString();
         m_created = chunk.value("created"_L1).toInteger();
     }
-    const QJsonValue usage = chunk.value("usage"_L1);
-    if (usage.isObject()) {
-        const TokenUsage counts = tokenUsageFromOpenAi(usage.toObject());
-        if (counts.known)
-            m_usage = counts;
-    }
+    if (const auto counts = ChatChunkReader::usageOf(chunk))
+        m_usage = *counts;
     const QJsonArray choices = chunk.value("choices"_L1).toArray();
     // Chunks without a choice (Azure's prompt filter results, with an empty id; the
     // usage chunk) start nothing, so response.created takes the id of the answer itself.

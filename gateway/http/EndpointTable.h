@@ -20,9 +20,26 @@ enum class Endpoint {
     CountTokens,      // POST /v1/messages/count_tokens (Anthropic)
     Responses,        // POST /v1/responses (OpenAI Responses dialect)
     Completions,      // POST /v1/completions (OpenAI legacy Completions dialect)
+    Embeddings,       // POST /v1/embeddings (OpenAI)
     Metrics,          // GET /metrics (Prometheus text)
     RouteHealth,      // GET /onegate/routes (the router's health, JSON)
+    // The Ollama-compatible surface only (its own port): clients that speak nothing else.
+    OllamaRoot,       // GET/HEAD /: "Ollama is running", as Ollama answers
+    OllamaVersion,    // GET /api/version
+    OllamaTags,       // GET /api/tags
+    OllamaShow,       // POST /api/show
+    OllamaRunning,    // GET /api/ps
+    OllamaChat,       // POST /api/chat
+    OllamaGenerate,   // POST /api/generate
+    OllamaEmbed,      // POST /api/embed
+    OllamaEmbeddings, // POST /api/embeddings (Ollama's older single-prompt form)
 };
+
+// Which listener a request came in on: the main API port, or the Ollama-compatible
+// surface (config `ollama.listen`), which serves the /api/* paths besides the OpenAI and
+// Anthropic ones (Copilot's Ollama provider lists models through /api/* and then chats
+// through /v1/chat/completions on the same port).
+enum class Surface { Main, Ollama };
 
 struct EndpointMatch {
     Endpoint endpoint = Endpoint::Health;
@@ -34,6 +51,8 @@ struct EndpointMatch {
 // request an Anthropic client makes (it sends anthropic-version), but never the OpenAI
 // Chat endpoint.
 bool anthropicErrorShape(const QString &rawPath, bool hasAnthropicVersion);
+// Whether errors on this path take Ollama's shape ({"error": "..."}): the /api/* paths.
+bool ollamaErrorShape(const QString &rawPath);
 
 struct EndpointRefusal {
     ApiError error;      // 404 unknown path, 405 wrong method
@@ -43,6 +62,7 @@ struct EndpointRefusal {
 // API paths work with and without the /v1 prefix (clients are configured either way).
 // The query string is not part of `rawPath` (Claude Code adds ?beta=true).
 std::variant<EndpointMatch, EndpointRefusal> matchEndpoint(const QString &rawPath,
-                                                           QHttpServerRequest::Method method);
+                                                           QHttpServerRequest::Method method,
+                                                           Surface surface = Surface::Main);
 
 } // namespace onegate

@@ -458,7 +458,7 @@ void ChatExchange::beginStream()
     if (!clientConnected())
         return;
     m_responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
-    m_responder.writeHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream"));
+    m_responder.writeHeader(QByteArrayLiteral("Content-Type"), m_setup.dialect->streamContentType());
     m_responder.writeHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache"));
     for (const auto &[name, value] : routeHeaders())
         m_responder.writeHeader(name, value);

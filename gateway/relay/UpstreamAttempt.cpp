@@ -20,6 +20,13 @@ UpstreamAttempt::UpstreamAttempt(Attempt attempt, ChatCall call, Listener &liste
     , m_listener(listener)
 {
     const ProviderAdapter *adapter = m_attempt.provider->adapter();
+    if (m_call.dialect == WireDialect::OpenAiEmbeddings) {
+        // Embeddings answers come back in OpenAI's shape from every codec, for the
+        // client's dialect to render (as it does OpenAI Chat answers).
+        m_codec = adapter->embeddingsCodec(*m_call.provider);
+        m_native = false;
+        return;
+    }
     const ChatCodec *native = m_call.dialect == WireDialect::OpenAiChat ? nullptr : adapter->nativeCodec(m_call.dialect, *m_call.provider);
     m_codec = native ? native : adapter;
     m_native = native != nullptr;
@@ -38,6 +45,12 @@ UpstreamAttempt::~UpstreamAttempt()
 void UpstreamAttempt::start()
 {
     m_clock.start();
+    if (!m_codec) {
+        fail(ApiError::invalidRequest(QStringLiteral("provider '%1' (kind %2) has no embeddings API")
+                                          .arg(m_call.provider->id, providerKindName(m_call.provider->kind)),
+                                      QStringLiteral("model")));
+        return;
+    }
     if (!m_native && m_call.untranslatable) {
         fail(*m_call.untranslatable);
         return;

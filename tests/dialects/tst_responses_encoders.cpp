@@ -747,10 +747,10 @@ void TestResponsesEncoders::reasoningBlocks()
     QCOMPARE(output.size(), 3);
     QCOMPARE(output.at(0).toObject(), json(R"({
       "id": "rs_abc123", "type": "reasoning", "summary": [],
-      "content": [{"type": "reasoning_text", "text": "step one"}], "encrypted_content": "sig-1"
+      "content": [{"type": "reasoning_text", "text": "step one"}], "encrypted_content": "onegate-thinking-v1:sig-1"
     })"));
     QCOMPARE(output.at(1).toObject(), json(R"({
-      "id": "rs_abc123_1", "type": "reasoning", "summary": [], "encrypted_content": "opaque=="
+      "id": "rs_abc123_1", "type": "reasoning", "summary": [], "encrypted_content": "onegate-thinking-v1:opaque=="
     })"));
     QCOMPARE(output.at(2).toObject().value("type"_L1).toString(), u"message"_s);
 }
@@ -769,7 +769,7 @@ void TestResponsesEncoders::reasoningFromCapturedStream()
     QCOMPARE(output.size(), 2);
     QCOMPARE(output.at(0).toObject(), json(R"({
       "id": "rs_abc123", "type": "reasoning", "summary": [],
-      "content": [{"type": "reasoning_text", "text": "thought"}], "encrypted_content": "sig"
+      "content": [{"type": "reasoning_text", "text": "thought"}], "encrypted_content": "onegate-thinking-v1:sig"
     })"));
     // vLLM names the field `reasoning`.
     const QJsonObject vllm = completionWith(
@@ -1249,8 +1249,8 @@ void TestResponsesEncoders::streamReasoningToolsAndUsage()
     QCOMPARE(response.value("model"_L1).toString(), u"claude-opus-4-1"_s);
     QCOMPARE(response.value("output"_L1).toArray(), json(R"({"output": [
       {"id": "rs_xyz", "type": "reasoning", "summary": [],
-       "content": [{"type": "reasoning_text", "text": "first thought"}], "encrypted_content": "sig-A"},
-      {"id": "rs_xyz_1", "type": "reasoning", "summary": [], "encrypted_content": "REDACTED=="},
+       "content": [{"type": "reasoning_text", "text": "first thought"}], "encrypted_content": "onegate-thinking-v1:sig-A"},
+      {"id": "rs_xyz_1", "type": "reasoning", "summary": [], "encrypted_content": "onegate-thinking-v1:REDACTED=="},
       {"id": "rs_xyz_2", "type": "reasoning", "summary": [],
        "content": [{"type": "reasoning_text", "text": "more"}]},
       {"id": "msg_xyz", "type": "message", "status": "completed", "role": "assistant",

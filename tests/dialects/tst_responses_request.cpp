@@ -4,6 +4,7 @@
 // adapter's own Chat decoder (every translating adapter's entry), namespace tools and
 // the way back to their names, the stateless refusals, and error and untranslatable rows.
 
+#include "dialects/OpenAiResponsesAnswerEncoder.h"
 #include "dialects/OpenAiResponsesRequestDecoder.h"
 #include "openai/OpenAiChatCodec.h"
 
@@ -19,6 +20,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 using Decoder = OpenAiResponsesRequestDecoder;
+using Encoder = OpenAiResponsesAnswerEncoder;
 
 QByteArray fixture(const QString &path)
 {
@@ -192,6 +194,7 @@ private Q_SLOTS:
     void codexHistoryGolden();
     void codexHistoryThroughChatCodec();
     void functionCallMerging();
+    void thinkingRoundTrip();
     void droppedItems();
     void flatToolNames_data();
     void flatToolNames();
@@ -332,6 +335,50 @@ void TestResponsesRequest::codexHistoryThroughChatCodec()
     QCOMPARE(chat.reasoningEffort, u"medium"_s);
     QCOMPARE(chat.parallelToolCalls, std::optional<bool>(true));
     QVERIFY(chat.includeUsage);
+}
+
+// Reasoning items OneGate made from a provider's thinking come back as those blocks, on
+// the assistant turn after them, with their signatures unchanged; OpenAI's own encrypted
+// reasoning, and reasoning with no assistant turn after it, do not.
+void TestResponsesRequest::thinkingRoundTrip()
+{
+    const QByteArray sealed = Encoder::sealedThinking(u"sig-A=="_s).toUtf8();
+    const QByteArray redacted = Encoder::sealedThinking(u"REDACTED=="_s).toUtf8();
+    const QByteArray input = R"({"input": [
+      {"role": "user", "content": "27 * 453?"},
+      {"type": "reasoning", "id": "rs_x", "summary": [],
+       "content": [{"type": "reasoning_text", "text": "Let me multiply."}], "encrypted_content": ")" + sealed + R"("},
+      {"type": "reasoning", "id": "rs_x_1", "summary": [], "encrypted_content": ")" + redacted + R"("},
+      {"type": "reasoning", "id": "rs_openai", "summary": [], "encrypted_content": "gAAAAABo-openai-own"},
+      {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Calling."}]},
+      {"type": "function_call", "call_id": "toolu_1", "name": "multiply", "arguments": "{}"},
+      {"type": "function_call_output", "call_id": "toolu_1", "output": "12231"},
+      {"type": "reasoning", "id": "rs_y", "summary": [],
+       "content": [{"type": "reasoning_text", "text": "dangling"}], "encrypted_content": ")" + sealed + R"("},
+      {"role": "user", "content": "thanks"}
+    ]})";
+    const QJsonArray messages = decoded(withFields(input)).body.value("messages"_L1).toArray();
+    QCOMPARE(messages.size(), 4);
+    const QJsonObject assistant = messages.at(1).toObject();
+    QCOMPARE(assistant.value("content"_L1).toString(), u"Calling."_s);
+    QCOMPARE(assistant.value("reasoning_content"_L1).toString(), u"Let me multiply."_s);
+    QCOMPARE(assistant.value("thinking_blocks"_L1).toArray(), json(R"({"blocks": [
+      {"type": "thinking", "thinking": "Let me multiply.", "signature": "sig-A=="},
+      {"type": "redacted_thinking", "data": "REDACTED=="}]})").value("blocks"_L1).toArray());
+    QCOMPARE(assistant.value("tool_calls"_L1).toArray().size(), 1);
+    QVERIFY(!messages.at(3).toObject().contains("thinking_blocks"_L1));
+
+    // As every translating adapter reads it: the blocks with their signatures.
+    const canonical::Request chat = canonicalOf(decoded(withFields(input)).body);
+    const canonical::Message &turn = chat.messages.at(1);
+    QCOMPARE(turn.reasoning.size(), 2);
+    QCOMPARE(turn.reasoning.at(0).text, u"Let me multiply."_s);
+    QCOMPARE(turn.reasoning.at(0).signature, u"sig-A=="_s);
+    QCOMPARE(turn.reasoning.at(1).redactedData, u"REDACTED=="_s);
+
+    // Only OneGate's seal opens.
+    QCOMPARE(Encoder::unsealedThinking(u"gAAAAABo-openai-own"_s), std::nullopt);
+    QCOMPARE(Encoder::unsealedThinking(Encoder::sealedThinking(u"x"_s)), std::optional<QString>(u"x"_s));
 }
 
 // Consecutive calls share one assistant message (also with the text before them); a call

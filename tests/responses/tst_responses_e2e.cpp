@@ -78,9 +78,11 @@ private Q_SLOTS:
     void statelessRefusals_data();
     void statelessRefusals();
     void upstreamErrors();
+    void codexHeadersStayHere();
 
 private:
-    std::unique_ptr<TestHttpClient> post(const QByteArray &path, const QJsonObject &body);
+    std::unique_ptr<TestHttpClient> post(const QByteArray &path, const QJsonObject &body,
+                                         const RawHeaders &extraHeaders = {});
 
     QHash<QString, FakeUpstream *> m_fakes;
     std::vector<std::unique_ptr<FakeUpstream>> m_owned;
@@ -123,11 +125,13 @@ void ResponsesE2eTest::cleanupTestCase()
     m_owned.clear();
 }
 
-std::unique_ptr<TestHttpClient> ResponsesE2eTest::post(const QByteArray &path, const QJsonObject &body)
+std::unique_ptr<TestHttpClient> ResponsesE2eTest::post(const QByteArray &path, const QJsonObject &body,
+                                                       const RawHeaders &extraHeaders)
 {
     auto client = std::make_unique<TestHttpClient>(m_gateway->port());
-    client->send("POST"_ba, path, {{"Authorization"_ba, "Bearer " + kAccessKey}, {"Content-Type"_ba, "application/json"_ba}},
-                 compact(body));
+    RawHeaders headers{{"Authorization"_ba, "Bearer " + kAccessKey}, {"Content-Type"_ba, "application/json"_ba}};
+    headers.append(extraHeaders);
+    client->send("POST"_ba, path, headers, compact(body));
     client->waitForFinished(10000);
     return client;
 }
@@ -287,6 +291,31 @@ void ResponsesE2eTest::upstreamErrors()
     QVERIFY(!events.isEmpty());
     QCOMPARE(events.last().name, "response.failed"_ba);
     QCOMPARE(events.last().data.value("response"_L1).toObject().value("status"_L1).toString(), u"failed"_s);
+}
+
+// What Codex sends besides the body identifies it and its session to OpenAI: none of it
+// reaches a provider, neither one spoken to in Responses itself nor a translated one.
+void ResponsesE2eTest::codexHeadersStayHere()
+{
+    const RawHeaders codex{{"originator"_ba, "codex_exec"_ba},
+                           {"session-id"_ba, "019a2b3c-session"_ba},
+                           {"thread-id"_ba, "019a2b3c-thread"_ba},
+                           {"x-codex-beta-features"_ba, "unified_exec"_ba},
+                           {"x-codex-turn-metadata"_ba, "{}"_ba},
+                           {"OpenAI-Beta"_ba, "responses=experimental"_ba},
+                           {"User-Agent"_ba, "codex_exec/0.169.0"_ba}};
+    for (const QString &model : {u"native/text"_s, u"anthropic/text"_s, u"gemini/text"_s}) {
+        auto client = post("/v1/responses"_ba, request(model, true), codex);
+        QCOMPARE(client->status(), 200);
+        const QString kind = model.section(u'/', 0, 0);
+        const RecordedRequest sent = m_fakes.value(kind == "native"_L1 ? u"openai"_s : kind)->lastRequest();
+        for (const auto &[name, value] : codex) {
+            if (name == "User-Agent"_ba)
+                QVERIFY2(!sent.header(name).contains("codex"), qPrintable(model));
+            else
+                QVERIFY2(sent.header(name).isEmpty(), qPrintable(model + u": "_s + QString::fromLatin1(name)));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(ResponsesE2eTest)

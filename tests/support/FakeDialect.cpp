@@ -7,6 +7,7 @@
 #include "ollama/OllamaFakeDialect.h"
 
 #include <QFile>
+#include <QJsonArray>
 
 namespace onegate::test {
 
@@ -106,6 +107,39 @@ QList<QByteArray> ndjsonLines(const QByteArray &text)
             lines.append(line.trimmed() + '\n');
     }
     return lines;
+}
+
+QList<double> fakeEmbedding(const QString &text, int dimensions)
+{
+    const QByteArray bytes = text.toUtf8();
+    quint32 hash = 2166136261u;
+    for (const char byte : bytes) {
+        hash ^= quint8(byte);
+        hash *= 16777619u;
+    }
+    QList<double> values;
+    for (int i = 0; i < (dimensions > 0 ? dimensions : 4); ++i) {
+        // One xorshift round per dimension spreads the text's hash over the vector.
+        quint32 mixed = hash ^ (quint32(i + 1) * 0x9E3779B1u);
+        mixed ^= mixed << 13;
+        mixed ^= mixed >> 17;
+        mixed ^= mixed << 5;
+        values.append((double(mixed % 20001u) - 10000.0) / 10000.0);
+    }
+    return values;
+}
+
+int fakeTokenCount(const QString &text)
+{
+    return qMax(1, int(text.split(u' ', Qt::SkipEmptyParts).size()));
+}
+
+QString fakeTokensText(const QJsonArray &tokens)
+{
+    QStringList ids;
+    for (const QJsonValue &token : tokens)
+        ids.append(QString::number(token.toInteger()));
+    return ids.join(u',');
 }
 
 } // namespace onegate::test

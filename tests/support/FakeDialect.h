@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QPair>
@@ -77,5 +78,15 @@ QList<QByteArray> sseFrames(QByteArray text);
 QByteArray sseData(const QByteArray &frame);
 // The lines of an NDJSON text, each with its trailing "\n".
 QList<QByteArray> ndjsonLines(const QByteArray &text);
+
+// What every fake answers to an embeddings request, so a test can work out the vectors
+// and token counts of any fake's answer: for each input, `dimensions` values (4 when 0)
+// in [-1, 1] with four decimals, derived from the input's text alone (FNV-1a, no seed).
+QList<double> fakeEmbedding(const QString &text, int dimensions = 0);
+// The token count the fakes report for one input text: its words (at least 1).
+int fakeTokenCount(const QString &text);
+// The text the fakes embed for an OpenAI token-id input ([1, 2, 3] -> "1,2,3"); its
+// token count is the number of ids.
+QString fakeTokensText(const QJsonArray &tokens);
 
 } // namespace onegate::test

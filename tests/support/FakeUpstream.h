@@ -50,6 +50,11 @@ class FakeConnection;
 // with the recorded Responses answers (`text` also streamed); other scenarios as above.
 // A POST to .../completions (legacy Completions, not chat) answers a non-stream `text`
 // with the API reference's example text_completion.
+// A POST to a path ending in /embeddings answers `text` (and `slow@<ms>`, after <ms>)
+// with OpenAI's embeddings list in the shape of embeddings_response.adapted.json: one
+// item per input holding fakeEmbedding() of its text (FakeDialect.h; `dimensions`
+// honoured, base64 for encoding_format "base64") and usage counting fakeTokenCount();
+// error and fault scenarios as above; the chat scenarios (tool, length, ...) get the 404.
 // reset, truncated, stall and midstream-error always answer as an SSE stream.
 // GET (or HEAD) on any path ending in /models answers the recorded model list; any
 // other method than POST gets the 404.

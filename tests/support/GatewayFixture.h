@@ -53,6 +53,8 @@ public:
     }
 
     quint16 port() const { return m_port; }
+    // The Ollama-compatible surface's port; 0 when the config leaves it off.
+    quint16 ollamaPort() const { return m_service->ollamaAtStart().port; }
     GatewayService &service() { return *m_service; }
     UsageRecorder &usage() { return *m_usage; }
     QString usagePath() const { return m_dir.filePath(QStringLiteral("usage.db")); }

@@ -1,7 +1,9 @@
 #include "OpenAiFakeDialect.h"
 
-#include <QJsonArray>
+#include <QDataStream>
 #include <QDateTime>
+#include <QIODevice>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
 
@@ -34,6 +36,7 @@ const char *const kFixtureFiles[] = {
     "error_429_rate_limit_exceeded.json",
     "error_500_server_error.composed.json",
     "models_list.json",
+    "embeddings_response.adapted.json",
 };
 
 // OpenAI's final `choices: []` chunk that carries only usage.
@@ -44,7 +47,78 @@ bool isUsageOnly(const QByteArray &frame)
         && chunk.value("choices"_L1).toArray().isEmpty();
 }
 
+// OpenAI's encoding_format "base64": the float32 values, little-endian, in base64.
+QString base64Floats(const QList<double> &values)
+{
+    QByteArray bytes;
+    QDataStream stream(&bytes, QIODevice::WriteOnly);
+    stream.setByteOrder(QDataStream::LittleEndian);
+    stream.setFloatingPointPrecision(QDataStream::SinglePrecision);
+    for (const double value : values)
+        stream << value;
+    return QString::fromLatin1(bytes.toBase64());
+}
+
 } // namespace
+
+ResponsePlan openAiEmbeddingsPlan(const QJsonObject &request, const QByteArray &recorded)
+{
+    ResponsePlan plan;
+    QStringList texts;
+    qint64 tokens = 0;
+    auto addText = [&](const QString &text) {
+        texts.append(text);
+        tokens += fakeTokenCount(text);
+    };
+    auto addTokens = [&](const QJsonArray &ids) {
+        texts.append(fakeTokensText(ids));
+        tokens += ids.size();
+    };
+    bool valid = true;
+    const QJsonValue input = request.value("input"_L1);
+    const QJsonArray items = input.toArray();
+    if (input.isString()) {
+        addText(input.toString());
+    } else if (!items.isEmpty() && items.first().isDouble()) {
+        addTokens(items);
+    } else if (!items.isEmpty()) {
+        for (const QJsonValue &item : items) {
+            if (item.isString())
+                addText(item.toString());
+            else if (item.isArray())
+                addTokens(item.toArray());
+            else
+                valid = false;
+        }
+    } else {
+        valid = false;
+    }
+    if (!valid) {
+        plan.status = 400;
+        plan.body = R"({"error":{"message":"'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.","type":"invalid_request_error","param":null,"code":null}})"_ba;
+        return plan;
+    }
+
+    const int dimensions = request.value("dimensions"_L1).toInt();
+    const bool base64 = request.value("encoding_format"_L1).toString() == "base64"_L1;
+    QJsonObject answer = QJsonDocument::fromJson(recorded).object();
+    const QJsonObject item = answer.value("data"_L1).toArray().first().toObject();
+    QJsonArray data;
+    for (qsizetype i = 0; i < texts.size(); ++i) {
+        const QList<double> values = fakeEmbedding(texts.at(i), dimensions);
+        QJsonArray floats;
+        for (const double value : values)
+            floats.append(value);
+        QJsonObject one = item;
+        one.insert("index"_L1, i);
+        one.insert("embedding"_L1, base64 ? QJsonValue(base64Floats(values)) : QJsonValue(floats));
+        data.append(one);
+    }
+    answer.insert("data"_L1, data);
+    answer.insert("usage"_L1, QJsonObject{{"prompt_tokens"_L1, tokens}, {"total_tokens"_L1, tokens}});
+    plan.body = QJsonDocument(answer).toJson();
+    return plan;
+}
 
 QStringList OpenAiFakeDialect::requiredFixtures() const
 {
@@ -107,6 +181,13 @@ ResponsePlan OpenAiFakeDialect::plan(const RecordedRequest &request, const QByte
         }
     };
 
+    // The embeddings API: vectors worked out from the inputs, in the recorded shape.
+    const bool embeddings = path.endsWith("/embeddings");
+    if (embeddings && (scenario == "text"_L1 || scenario == "slow"_L1)) {
+        plan = openAiEmbeddingsPlan(request.body, fixture(u"embeddings_response.adapted.json"_s));
+        plan.responseDelayMs = scenario == "slow"_L1 ? delayMs : 0;
+        return plan;
+    }
     // The legacy Completions API (autocomplete): the reference example, non-stream.
     if (path.endsWith("/completions") && !path.endsWith("/chat/completions") && scenario == "text"_L1 && !stream) {
         plan.body = fixture(u"completions_response_text.composed.json"_s);
@@ -123,7 +204,7 @@ ResponsePlan OpenAiFakeDialect::plan(const RecordedRequest &request, const QByte
         return plan;
     }
     for (const Recorded &recorded : kRecorded) {
-        if (scenario != QLatin1String(recorded.scenario))
+        if (embeddings || scenario != QLatin1String(recorded.scenario))
             continue;
         if (stream)
             streamPlan(recorded.stream, includeUsage);

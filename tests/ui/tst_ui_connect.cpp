@@ -52,7 +52,9 @@ private Q_SLOTS:
     void copyPutsSnippetOnClipboard();
     void testShowsTheModelsAnswer();
     void wrongKeyShowsTheGatewaysMessage();
-    void clientsOnComingEndpointsCannotBeTested();
+    void codexAndAutocompleteTests_data();
+    void codexAndAutocompleteTests();
+    void ollamaClientsUseTheOllamaPort();
     void claudeCodeSnippets_data();
     void claudeCodeSnippets();
     void claudeCodeFormTabs();
@@ -124,10 +126,19 @@ void TestUiConnect::clientModel()
     QCOMPARE(claude.data().toString(), u"/v1/messages"_s);
     QCOMPARE(model.index(model.rowOf(ConnectClient::ClaudeCode), 0).data().toString(),
              u"Claude Code"_s);
-    QVERIFY(model.index(model.rowOf(ConnectClient::CodexCli), 0)
-                .data()
-                .toString()
-                .contains(u"coming"_s));
+    // Every client's API is served now; each row says which one it uses.
+    const QHash<ConnectClient, QString> paths{
+        {ConnectClient::CodexCli, u"/v1/responses"_s},
+        {ConnectClient::ContinueAutocomplete, u"/v1/completions"_s},
+        {ConnectClient::CopilotOllama, u"/v1/chat/completions"_s},
+        {ConnectClient::JetBrainsOllama, u"/api/chat"_s},
+    };
+    for (auto it = paths.cbegin(); it != paths.cend(); ++it) {
+        const int row = model.rowOf(it.key());
+        QCOMPARE(model.index(row, int(ConnectClientModel::Column::Endpoint)).data().toString(), it.value());
+        QVERIFY(!model.index(row, 0).data().toString().contains(u"coming"_s));
+    }
+    QVERIFY(model.index(model.rowOf(ConnectClient::CopilotOllama), 0).data(Qt::ToolTipRole).toString().contains(u"Ollama"_s));
     model.retranslate();
 }
 
@@ -136,6 +147,9 @@ void TestUiConnect::snippetHasRealValues_data()
     QTest::addColumn<ConnectClient>("client");
     QTest::addColumn<bool>("usesOrigin");
     for (const ConnectClient client : ConnectSnippets::clients()) {
+        // The Ollama ones have their own test (ollamaClientsUseTheOllamaPort).
+        if (usesOllamaSurface(ConnectSnippets::api(client)))
+            continue;
         QTest::newRow(qPrintable(ConnectSnippets::name(client)))
             << client << (client == ConnectClient::ClaudeCode);
     }
@@ -242,21 +256,82 @@ void TestUiConnect::wrongKeyShowsTheGatewaysMessage()
     QVERIFY(label(u"testResult"_s)->text().contains(u"Incorrect API key provided"_s));
 }
 
-void TestUiConnect::clientsOnComingEndpointsCannotBeTested()
+// Codex (/v1/responses) and Continue's autocomplete (/v1/completions): Test sends what
+// each sends, through the gateway to the openai fake, and shows the model's answer.
+void TestUiConnect::codexAndAutocompleteTests_data()
 {
-    makePage();
-    selectClient(ConnectClient::CodexCli);
-    QVERIFY(!button(u"testButton"_s)->isEnabled());
-    QVERIFY(button(u"copyButton"_s)->isEnabled());
-    QVERIFY(label(u"note"_s)->isVisibleTo(m_page.get()));
-    QVERIFY(label(u"note"_s)->text().contains(u"/v1/responses"_s));
+    QTest::addColumn<ConnectClient>("client");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("answer");
+    const auto answerOf = [](const QString &file, bool chat) -> QString {
+        const QJsonObject fixture = QJsonDocument::fromJson(test::FakeUpstream::fixture(file)).object();
+        return chat ? fixture[u"choices"_s][0][u"message"_s][u"content"_s].toString()
+                    : fixture[u"choices"_s][0][u"text"_s].toString();
+    };
+    // Codex: the fake offers no Responses API, so the gateway asks it through chat.
+    QTest::newRow("Codex") << ConnectClient::CodexCli << u"/v1/chat/completions"_s
+                           << answerOf(u"chat_response_text_recorded.json"_s, true);
+    QTest::newRow("Continue autocomplete") << ConnectClient::ContinueAutocomplete << u"/v1/completions"_s
+                                           << answerOf(u"completions_response_text.composed.json"_s, false);
+}
 
-    // Claude Code's endpoint is served: its Test works and its note is no "coming" one.
-    selectClient(ConnectClient::ClaudeCode);
-    QVERIFY(button(u"testButton"_s)->isEnabled());
+void TestUiConnect::codexAndAutocompleteTests()
+{
+    QFETCH(ConnectClient, client);
+    QFETCH(QString, path);
+    QFETCH(QString, answer);
+    QVERIFY(!answer.trimmed().isEmpty());
+    makePage();
+    combo(u"modelCombo"_s)->setCurrentIndex(combo(u"modelCombo"_s)->findData(u"text"_s));
+    selectClient(client);
+    QVERIFY(snippet().contains(apiBase()));
     QVERIFY(!label(u"note"_s)->text().contains(u"later version"_s));
-    selectClient(ConnectClient::Aider);
-    QVERIFY(button(u"testButton"_s)->isEnabled());
+    QPushButton *test = button(u"testButton"_s);
+    QVERIFY(test->isEnabled());
+    QTest::mouseClick(test, Qt::LeftButton);
+    QTRY_VERIFY2(label(u"testResult"_s)->text().startsWith(u"It works."_s), qPrintable(label(u"testResult"_s)->text()));
+    QVERIFY2(label(u"testResult"_s)->text().contains(answer.trimmed().left(40)), qPrintable(label(u"testResult"_s)->text()));
+    const test::RecordedRequest relayed = m_gateway->fake->lastRequest();
+    QVERIFY2(relayed.pathOnly().endsWith(path.toLatin1()), relayed.path.constData());
+}
+
+// Copilot and JetBrains through the Ollama-compatible API: their setups carry its URL and
+// no key; Test waits for the API to be on (Settings), then goes through its port with no
+// key, as those clients do.
+void TestUiConnect::ollamaClientsUseTheOllamaPort()
+{
+    m_gateway->followEdits();
+    makePage();
+    combo(u"modelCombo"_s)->setCurrentIndex(combo(u"modelCombo"_s)->findData(u"text"_s));
+    for (const ConnectClient client : {ConnectClient::CopilotOllama, ConnectClient::JetBrainsOllama}) {
+        selectClient(client);
+        QVERIFY2(snippet().contains(u"http://127.0.0.1:11435"_s), qPrintable(snippet()));
+        QVERIFY(!snippet().contains(QLatin1String(kLaptopKey)));
+        QVERIFY(button(u"copyButton"_s)->isEnabled());
+        QVERIFY(!button(u"testButton"_s)->isEnabled());
+        QVERIFY(label(u"note"_s)->text().contains(u"turn it on in Settings"_s));
+    }
+
+    // Turned on (as the Settings page does): the setups show its port, and Test works.
+    const quint16 port = test::freePort();
+    QJsonObject next = m_gateway->editor->document();
+    next.insert(u"ollama"_s, QJsonObject{{u"listen"_s, u"127.0.0.1:%1"_s.arg(port)}});
+    QCOMPARE(m_gateway->editor->apply(next), std::nullopt);
+    const QJsonObject fixture =
+        QJsonDocument::fromJson(test::FakeUpstream::fixture(u"chat_response_text_recorded.json"_s)).object();
+    const QString answer = fixture[u"choices"_s][0][u"message"_s][u"content"_s].toString().trimmed();
+    for (const ConnectClient client : {ConnectClient::CopilotOllama, ConnectClient::JetBrainsOllama}) {
+        selectClient(client);
+        QVERIFY2(snippet().contains(u"http://127.0.0.1:%1"_s.arg(port)), qPrintable(snippet()));
+        QVERIFY(!label(u"note"_s)->text().contains(u"turn it on in Settings"_s));
+        QPushButton *test = button(u"testButton"_s);
+        QVERIFY(test->isEnabled());
+        QTest::mouseClick(test, Qt::LeftButton);
+        QTRY_VERIFY2(label(u"testResult"_s)->text().startsWith(u"It works."_s), qPrintable(label(u"testResult"_s)->text()));
+        QVERIFY(label(u"testResult"_s)->text().contains(answer.left(40)));
+        QCOMPARE(m_gateway->fake->lastRequest().body.value(u"model"_s).toString(), u"text"_s);
+        label(u"testResult"_s)->clear();
+    }
 }
 
 namespace {

@@ -27,6 +27,7 @@
 #include <QStyle>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -50,6 +51,8 @@ private Q_SLOTS:
     void lanAccessOnTheSamePortAppliesLive();
     void newPortIsServed();
     void portConflictIsExplained();
+    void ollamaSurfaceTurnsOnAndOff();
+    void ollamaPortInUseIsExplained();
     void languageSwitchRetranslatesLive();
     void missingTranslationIsExplained();
     void themeSwitchesPalette();
@@ -314,6 +317,67 @@ void TestUiSettings::portConflictIsExplained()
     QVERIFY(child<QPushButton>(u"applyNetwork"_s)->isEnabled());
     QVERIFY(child<QLabel>(u"networkStatus"_s)->text().contains(u"already in use"_s));
     // And the old address still answers.
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_gateway->port);
+    QVERIFY(socket.waitForConnected(2000));
+}
+
+void TestUiSettings::ollamaSurfaceTurnsOnAndOff()
+{
+    makePage();
+    auto *enabled = child<QCheckBox>(u"ollamaCheck"_s);
+    auto *port = child<QSpinBox>(u"ollamaPortSpin"_s);
+    QVERIFY(!enabled->isChecked());
+    QCOMPARE(port->value(), 11435);  // beside Ollama's own 11434
+    QVERIFY(!port->isEnabled());
+    QVERIFY(child<QLabel>(u"ollamaNote"_s)->text().contains(u"without an access key"_s));
+
+    const quint16 free = test::freePort();
+    port->setValue(free);  // disabled, but the value is what the check box applies
+    clickCheckBox(enabled);
+    QVERIFY(enabled->isChecked());
+    QCOMPARE(m_gateway->editor->document().value(u"ollama"_s).toObject().value(u"listen"_s).toString(),
+             u"127.0.0.1:%1"_s.arg(free));
+    QTRY_VERIFY2(child<QLabel>(u"ollamaStatus"_s)->text().contains(u"Serving at http://127.0.0.1:%1"_s.arg(free)),
+                 qPrintable(child<QLabel>(u"ollamaStatus"_s)->text()));
+    // It answers as Ollama does, with no key.
+    test::TestHttpClient version(free);
+    version.send("GET"_ba, "/api/version"_ba);
+    QVERIFY(version.waitForFinished(5000));
+    QCOMPARE(version.status(), 200);
+    QVERIFY(version.json().value(u"version"_s).isString());
+
+    // A new port through its Apply button.
+    const quint16 next = test::freePort();
+    port->setValue(next);
+    QVERIFY(child<QPushButton>(u"applyOllama"_s)->isEnabled());
+    QTest::mouseClick(child<QPushButton>(u"applyOllama"_s), Qt::LeftButton);
+    QTRY_VERIFY2(child<QLabel>(u"ollamaStatus"_s)->text().contains(QString::number(next)),
+                 qPrintable(child<QLabel>(u"ollamaStatus"_s)->text()));
+    QTcpSocket moved;
+    moved.connectToHost(QHostAddress::LocalHost, next);
+    QVERIFY(moved.waitForConnected(2000));
+
+    clickCheckBox(enabled);
+    QVERIFY(!m_gateway->editor->document().contains(u"ollama"_s));
+    QTRY_VERIFY(child<QLabel>(u"ollamaStatus"_s)->text().isEmpty());
+    QTcpSocket closed;
+    closed.connectToHost(QHostAddress::LocalHost, next);
+    QVERIFY(!closed.waitForConnected(1000));
+    QCOMPARE(m_gateway->prompts.shown, QStringList());
+}
+
+void TestUiSettings::ollamaPortInUseIsExplained()
+{
+    makePage();
+    QTcpServer occupier;
+    QVERIFY(occupier.listen(QHostAddress::LocalHost, 0));
+    child<QSpinBox>(u"ollamaPortSpin"_s)->setValue(occupier.serverPort());
+    clickCheckBox(child<QCheckBox>(u"ollamaCheck"_s));
+    QTRY_VERIFY2(child<QLabel>(u"ollamaStatus"_s)->text().contains(u"already in use"_s),
+                 qPrintable(child<QLabel>(u"ollamaStatus"_s)->text()));
+    QVERIFY(child<QLabel>(u"ollamaStatus"_s)->text().startsWith(u"Not serving: "_s));
+    // The main API is not disturbed.
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, m_gateway->port);
     QVERIFY(socket.waitForConnected(2000));

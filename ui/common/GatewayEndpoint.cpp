@@ -8,9 +8,10 @@ using namespace Qt::StringLiterals;
 
 namespace onegate {
 
-QString gatewayClientHost(const Config &config)
+namespace {
+
+QString clientHostFor(const QString &host)
 {
-    const QString host = config.listenHost;
     const QHostAddress address(host);
     if (host.compare(u"localhost"_s, Qt::CaseInsensitive) == 0 || address == QHostAddress::AnyIPv4)
         return u"127.0.0.1"_s;
@@ -18,6 +19,13 @@ QString gatewayClientHost(const Config &config)
     if (address == QHostAddress::AnyIPv6)
         return u"::1"_s;
     return host;
+}
+
+} // namespace
+
+QString gatewayClientHost(const Config &config)
+{
+    return clientHostFor(config.listenHost);
 }
 
 QUrl gatewayOrigin(const Config &config, quint16 port)
@@ -33,6 +41,15 @@ QUrl gatewayApiBase(const Config &config, quint16 port)
 {
     QUrl url = gatewayOrigin(config, port);
     url.setPath(u"/v1"_s);
+    return url;
+}
+
+QUrl ollamaOrigin(const Config &config)
+{
+    QUrl url;
+    url.setScheme(u"http"_s);
+    url.setHost(clientHostFor(config.ollama.host));
+    url.setPort(config.ollama.port);
     return url;
 }
 

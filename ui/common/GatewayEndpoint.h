@@ -17,5 +17,8 @@ QString gatewayClientHost(const Config &config);
 QUrl gatewayOrigin(const Config &config, quint16 port);
 // http://HOST:PORT/v1, the base URL of OpenAI-compatible clients and SDKs.
 QUrl gatewayApiBase(const Config &config, quint16 port);
+// http://HOST:PORT of the Ollama-compatible surface (config `ollama.listen`), for clients
+// that take an Ollama URL (Copilot, JetBrains).
+QUrl ollamaOrigin(const Config &config);
 
 } // namespace onegate

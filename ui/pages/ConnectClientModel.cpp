@@ -24,16 +24,14 @@ QVariant ConnectClientModel::data(const QModelIndex &index, int role) const
         return {};
     const ConnectClient client = m_clients.at(index.row());
     const ClientApi api = ConnectSnippets::api(client);
-    const bool served = gatewayServes(api);
     switch (role) {
     case Qt::DisplayRole:
         if (Column(index.column()) == Column::Endpoint)
             return endpointPath(api);
-        return served ? ConnectSnippets::name(client)
-                      : tr("%1 (coming)").arg(ConnectSnippets::name(client));
+        return ConnectSnippets::name(client);
     case Qt::ToolTipRole:
-        return served ? tr("Uses %1").arg(endpointPath(api))
-                      : tr("Needs %1, which OneGate does not serve yet").arg(endpointPath(api));
+        return usesOllamaSurface(api) ? tr("Uses %1 on the Ollama-compatible API's port").arg(endpointPath(api))
+                                      : tr("Uses %1").arg(endpointPath(api));
     case ClientRole:
         return int(client);
     default:

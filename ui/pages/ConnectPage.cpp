@@ -282,6 +282,8 @@ ConnectPage::Selection ConnectPage::selection() const
     }
     s.values.origin = gatewayOrigin(*m_config, port());
     s.values.apiBase = gatewayApiBase(*m_config, port());
+    if (m_config->ollama.enabled)
+        s.values.ollamaOrigin = ollamaOrigin(*m_config);
 
     const QString keyName = m_keys->currentData().toString();
     if (keyName.isEmpty()) {
@@ -363,16 +365,25 @@ void ConnectPage::updateSnippet()
     m_note->setText(snippet.note);
     m_note->setVisible(!snippet.note.isEmpty());
 
-    const bool complete = s.haveKey && s.haveModel;
     const ClientApi api = ConnectSnippets::api(client);
-    const bool served = gatewayServes(api);
-    m_copy->setEnabled(complete);
+    m_copy->setEnabled(complete(s, api));
     // A refill while a test runs (language, config) must not offer a second one.
-    m_testButton->setEnabled(complete && served && !m_test->isRunning());
+    m_testButton->setEnabled(testable(s, api) && !m_test->isRunning());
     m_testButton->setToolTip(
-        served
+        testable(s, api) || !usesOllamaSurface(api)
             ? tr("Sends \"%1\" to the chosen model through OneGate.").arg(ConnectTest::prompt(api))
-            : tr("OneGate does not serve the API this client uses yet."));
+            : tr("Turn on the Ollama-compatible API in Settings to test this client."));
+}
+
+bool ConnectPage::complete(const Selection &s, ClientApi api)
+{
+    // Clients of the Ollama-compatible API send no key (loopback takes none).
+    return s.haveModel && (s.haveKey || usesOllamaSurface(api));
+}
+
+bool ConnectPage::testable(const Selection &s, ClientApi api)
+{
+    return complete(s, api) && (!usesOllamaSurface(api) || !s.values.ollamaOrigin.isEmpty());
 }
 
 ClientSnippet ConnectPage::chooseForm(ConnectClient client, const QList<ClientSnippet> &forms)
@@ -404,18 +415,20 @@ void ConnectPage::copySnippet()
 void ConnectPage::runTest()
 {
     const Selection s = selection();
-    if (!s.haveKey || !s.haveModel)
+    const ClientApi api = ConnectSnippets::api(currentClient());
+    if (!testable(s, api))
         return;
     m_testResult->setText(tr("Testing %1 through OneGate...").arg(s.values.model));
     m_testButton->setEnabled(false);
-    m_test->start(ConnectSnippets::api(currentClient()), s.values.origin, s.values.key,
-                  s.values.model);
+    if (usesOllamaSurface(api))
+        m_test->start(api, s.values.ollamaOrigin, QString(), s.values.model);
+    else
+        m_test->start(api, s.values.origin, s.values.key, s.values.model);
 }
 
 void ConnectPage::showTestResult(bool ok, const QString &message)
 {
-    m_testButton->setEnabled(m_copy->isEnabled() &&
-                             gatewayServes(ConnectSnippets::api(currentClient())));
+    m_testButton->setEnabled(testable(selection(), ConnectSnippets::api(currentClient())));
     m_testResult->setText(ok ? tr("It works. The model answered: %1").arg(message)
                              : tr("The test failed. %1").arg(message));
 }

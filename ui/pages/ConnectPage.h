@@ -54,6 +54,10 @@ private:
     void refillKeys();
     void refillModels();
     Selection selection() const;
+    // Copy needs a model and, unless the client uses the Ollama-compatible API, a key;
+    // Test also needs that API on when the client uses it.
+    static bool complete(const Selection &s, ClientApi api);
+    static bool testable(const Selection &s, ClientApi api);
     ConnectClient currentClient() const;
     void updateSnippet();
     // Shows one tab per way of setting `client` up (hidden when there is one way) and

@@ -15,11 +15,6 @@ constexpr int kAssumedContextWindow = 128000;
 
 } // namespace
 
-bool gatewayServes(ClientApi api)
-{
-    return api != ClientApi::Responses;
-}
-
 QString endpointPath(ClientApi api)
 {
     switch (api) {
@@ -27,18 +22,29 @@ QString endpointPath(ClientApi api)
         return u"/v1/messages"_s;
     case ClientApi::Responses:
         return u"/v1/responses"_s;
+    case ClientApi::Completions:
+        return u"/v1/completions"_s;
+    case ClientApi::OllamaChat:
+        return u"/api/chat"_s;
     case ClientApi::ChatCompletions:
+    case ClientApi::OllamaOpenAiChat:
         break;
     }
     return u"/v1/chat/completions"_s;
 }
 
+bool usesOllamaSurface(ClientApi api)
+{
+    return api == ClientApi::OllamaOpenAiChat || api == ClientApi::OllamaChat;
+}
+
 QList<ConnectClient> ConnectSnippets::clients()
 {
-    return {ConnectClient::Continue,  ConnectClient::ClineRoo, ConnectClient::Zed,
-            ConnectClient::JetBrains, ConnectClient::Aider,    ConnectClient::PythonSdk,
-            ConnectClient::NodeSdk,   ConnectClient::Curl,     ConnectClient::ClaudeCode,
-            ConnectClient::CodexCli};
+    return {ConnectClient::Continue,      ConnectClient::ContinueAutocomplete, ConnectClient::ClineRoo,
+            ConnectClient::Zed,           ConnectClient::JetBrains,            ConnectClient::JetBrainsOllama,
+            ConnectClient::CopilotOllama, ConnectClient::ClaudeCode,           ConnectClient::CodexCli,
+            ConnectClient::Aider,         ConnectClient::PythonSdk,            ConnectClient::NodeSdk,
+            ConnectClient::Curl};
 }
 
 QString ConnectSnippets::name(ConnectClient client)
@@ -65,6 +71,12 @@ QString ConnectSnippets::name(ConnectClient client)
         return u"Claude Code"_s;
     case ConnectClient::CodexCli:
         return u"Codex CLI"_s;
+    case ConnectClient::ContinueAutocomplete:
+        return tr("Continue (autocomplete)");
+    case ConnectClient::CopilotOllama:
+        return tr("GitHub Copilot (as Ollama)");
+    case ConnectClient::JetBrainsOllama:
+        return tr("JetBrains AI Assistant (as Ollama)");
     }
     return {};
 }
@@ -76,6 +88,12 @@ ClientApi ConnectSnippets::api(ConnectClient client)
         return ClientApi::AnthropicMessages;
     case ConnectClient::CodexCli:
         return ClientApi::Responses;
+    case ConnectClient::ContinueAutocomplete:
+        return ClientApi::Completions;
+    case ConnectClient::CopilotOllama:
+        return ClientApi::OllamaOpenAiChat;
+    case ConnectClient::JetBrainsOllama:
+        return ClientApi::OllamaChat;
     default:
         return ClientApi::ChatCompletions;
     }
@@ -105,6 +123,9 @@ QList<ClientSnippet> ConnectSnippets::snippets(ConnectClient client, const Snipp
     const QString origin = values.origin.toString();
     const QString key = values.key;
     const QString model = values.model;
+    // Shown while the surface is off, so the setup still reads right once it is on.
+    const QString ollama = values.ollamaOrigin.isEmpty() ? u"http://127.0.0.1:11435"_s
+                                                          : values.ollamaOrigin.toString();
     ClientSnippet s;
 
     switch (client) {
@@ -302,14 +323,63 @@ wire_api = "responses"
             "codex:"),
          shellWord(key));
         break;
+
+    case ConnectClient::ContinueAutocomplete:
+        // docs.continue.dev: config.yaml roles (autocomplete) and the OpenAI provider's
+        // useLegacyCompletionsEndpoint, which sends completions to /v1/completions rather
+        // than /v1/chat/completions; as of November 2026.
+        s.where = tr("Add this to the models list in ~/.continue/config.yaml:");
+        s.text = uR"(models:
+  - name: %1
+    provider: openai
+    model: %2
+    apiBase: %3
+    apiKey: %4
+    useLegacyCompletionsEndpoint: true
+    roles:
+      - autocomplete
+)"_s.arg(jsonString(tr("%1 (OneGate autocomplete)").arg(model)), jsonString(model), jsonString(base),
+         jsonString(key));
+        s.note = tr("Autocomplete asks for many short completions, so a small, fast model works "
+                    "best. When Continue sends the text after the cursor (fill-in-the-middle), "
+                    "only a provider with its own /v1/completions endpoint can answer it; OneGate "
+                    "says so in the error otherwise.");
+        break;
+
+    case ConnectClient::CopilotOllama:
+        // The Copilot Chat extension's Ollama provider (github.copilot.chat.byok.ollamaEndpoint):
+        // it checks /api/version (0.6.4 or later), lists /api/tags, reads /api/show for
+        // capabilities and context length, then chats through /v1/chat/completions on
+        // the same address, sending no key. As of November 2026.
+        s.where = tr("Add to VS Code's settings.json (command: Preferences: Open User Settings "
+                     "(JSON)):");
+        s.text = uR"("github.copilot.chat.byok.ollamaEndpoint": %1
+)"_s.arg(jsonString(ollama));
+        s.note = tr("Then, in the Copilot Chat model picker, choose Manage Models..., pick Ollama "
+                    "and tick %1. Copilot cannot send a key: OneGate's Ollama-compatible API "
+                    "takes requests without one from this computer only.")
+                     .arg(model);
+        break;
+
+    case ConnectClient::JetBrainsOllama:
+        // jetbrains.com/help/ai-assistant/use-custom-models.html, Third-party AI providers,
+        // Ollama: a URL only; the IDE lists /api/tags and chats through /api/chat. As of
+        // November 2026.
+        s.where = tr("In the IDE, open Settings | Tools | AI Assistant | Models & API keys, and "
+                     "under Third-party AI providers fill in:");
+        s.text = uR"(Provider: Ollama
+URL: %1
+)"_s.arg(ollama);
+        s.note = tr("Click Test Connection, then choose %1 in the AI Chat model list. No key is "
+                    "needed: OneGate's Ollama-compatible API takes requests without one from "
+                    "this computer only.")
+                     .arg(model);
+        break;
     }
 
-    if (!gatewayServes(api(client))) {
-        s.note = tr("Current Codex releases talk to providers only through OpenAI's Responses "
-                    "API, "
-                    "so Codex needs OneGate's /v1/responses endpoint, which is coming in a later "
-                    "version. These settings are ready for it; until then Codex cannot use "
-                    "OneGate.");
+    if (usesOllamaSurface(api(client)) && values.ollamaOrigin.isEmpty()) {
+        const QString off = tr("The Ollama-compatible API is off: turn it on in Settings first.");
+        s.note = s.note.isEmpty() ? off : off + u' ' + s.note;
     }
     return {s};
 }

@@ -7,15 +7,21 @@
 
 namespace onegate {
 
-// The API a client speaks to OneGate. Only what the gateway serves can be tested.
-enum class ClientApi { ChatCompletions, AnthropicMessages, Responses };
+// The API a client speaks to OneGate. The Ollama ones are served on the
+// Ollama-compatible surface's own port (Settings), with no key from loopback.
+enum class ClientApi {
+    ChatCompletions,
+    AnthropicMessages,
+    Responses,
+    Completions,
+    OllamaOpenAiChat,  // Copilot: models from /api/*, chat through /v1/chat/completions
+    OllamaChat,        // JetBrains' Ollama provider: /api/chat
+};
 
-// Whether this build of the gateway serves `api`. The one place to change when the
-// Responses endpoint lands (CONTRACT.md section 3 lists it): the Connect page then
-// enables Test for Codex and drops its note.
-bool gatewayServes(ClientApi api);
 // The path a client of `api` posts to, e.g. /v1/chat/completions.
 QString endpointPath(ClientApi api);
+// Whether `api` is reached through the Ollama-compatible surface's port.
+bool usesOllamaSurface(ClientApi api);
 
 enum class ConnectClient {
     Continue,
@@ -28,12 +34,16 @@ enum class ConnectClient {
     Curl,
     ClaudeCode,
     CodexCli,
+    ContinueAutocomplete,
+    CopilotOllama,
+    JetBrainsOllama,
 };
 
 // What the snippet is filled with.
 struct SnippetValues {
     QUrl origin;  // http://127.0.0.1:4141
     QUrl apiBase; // http://127.0.0.1:4141/v1
+    QUrl ollamaOrigin; // http://127.0.0.1:11435, empty while the Ollama-compatible API is off
     QString key;
     QString model;
     int contextWindow = 0; // tokens, 0 when the config does not say

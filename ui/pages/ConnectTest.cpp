@@ -18,20 +18,46 @@ namespace {
 
 // The error text of an error body, empty when the body is something else. OpenAI's
 // {"error":{"message"}} and Anthropic's {"type":"error","error":{"type","message"}} keep
-// it in the same place.
+// it in the same place; Ollama's is {"error":"message"}.
 QString errorMessage(const QJsonObject &body)
 {
-    return body.value(u"error"_s).toObject().value(u"message"_s).toString();
+    const QJsonValue error = body.value(u"error"_s);
+    return error.isString() ? error.toString() : error.toObject().value(u"message"_s).toString();
 }
 
 // The model's answer in a 200 body of `api`; nullopt when the body is not that API's
 // answer at all.
 std::optional<QString> answerText(ClientApi api, const QJsonObject &body)
 {
-    if (api != ClientApi::AnthropicMessages) {
-        const QJsonObject message =
-            body.value(u"choices"_s).toArray().at(0).toObject().value(u"message"_s).toObject();
-        return message.value(u"content"_s).toString().trimmed();
+    switch (api) {
+    case ClientApi::ChatCompletions:
+    case ClientApi::OllamaOpenAiChat:
+        if (body.value(u"object"_s).toString() != "chat.completion"_L1)
+            return std::nullopt;
+        return body.value(u"choices"_s)[0][u"message"_s][u"content"_s].toString().trimmed();
+    case ClientApi::Completions:
+        if (body.value(u"object"_s).toString() != "text_completion"_L1)
+            return std::nullopt;
+        return body.value(u"choices"_s)[0][u"text"_s].toString().trimmed();
+    case ClientApi::OllamaChat:
+        if (!body.value(u"message"_s).isObject())
+            return std::nullopt;
+        return body.value(u"message"_s)[u"content"_s].toString().trimmed();
+    case ClientApi::Responses: {
+        if (body.value(u"object"_s).toString() != "response"_L1)
+            return std::nullopt;
+        // The output_text parts of the message items; reasoning and calls are not shown.
+        QString text;
+        for (const QJsonValue item : body.value(u"output"_s).toArray()) {
+            for (const QJsonValue part : item[u"content"_s].toArray()) {
+                if (part[u"type"_s].toString() == "output_text"_L1)
+                    text += part[u"text"_s].toString();
+            }
+        }
+        return text.trimmed();
+    }
+    case ClientApi::AnthropicMessages:
+        break;
     }
     if (body.value(u"type"_s).toString() != "message"_L1)
         return std::nullopt;
@@ -42,6 +68,25 @@ std::optional<QString> answerText(ClientApi api, const QJsonObject &body)
             text += block[u"text"_s].toString();
     }
     return text.trimmed();
+}
+
+// What a client of `api` calls the answer it expects, for "not a ... reply".
+QString answerKind(ClientApi api)
+{
+    switch (api) {
+    case ClientApi::AnthropicMessages:
+        return u"Anthropic Messages"_s;
+    case ClientApi::Responses:
+        return u"OpenAI Responses"_s;
+    case ClientApi::Completions:
+        return u"OpenAI Completions"_s;
+    case ClientApi::OllamaChat:
+        return u"Ollama chat"_s;
+    case ClientApi::ChatCompletions:
+    case ClientApi::OllamaOpenAiChat:
+        break;
+    }
+    return u"OpenAI Chat Completions"_s;
 }
 
 } // namespace
@@ -73,29 +118,45 @@ void ConnectTest::start(ClientApi api, const QUrl &origin, const QString &key, c
         m_reply->abort();
         m_reply->deleteLater();
     }
-    if (!gatewayServes(api)) {
-        Q_EMIT finished(false, tr("OneGate does not serve %1 yet.").arg(endpointPath(api)));
-        return;
-    }
     m_api = api;
     m_url = origin;
     m_url.setPath(endpointPath(api));
 
     const QJsonArray messages{QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, prompt(api)}}};
-    QJsonObject body{{u"model"_s, model}, {u"messages"_s, messages}};
+    QJsonObject body{{u"model"_s, model}};
+    // Claude Code's Messages requests leave stream out; every other API streams unless told not to
+    // (Ollama's) or is asked plainly.
+    if (api != ClientApi::AnthropicMessages)
+        body.insert(u"stream"_s, false);
     QNetworkRequest request;
     request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-    // Both APIs take the key as a bearer token; Claude Code sends ANTHROPIC_AUTH_TOKEN so.
+    // Every API takes the key as a bearer token; Claude Code sends ANTHROPIC_AUTH_TOKEN
+    // so. Clients of the Ollama-compatible API send none.
     if (!key.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + key.toUtf8());
-    if (api == ClientApi::AnthropicMessages) {
+    switch (api) {
+    case ClientApi::AnthropicMessages:
         // What Claude Code sends, minus its beta headers and streaming: the same URL with
         // ?beta=true, the API version, and max_tokens, which the Messages API requires.
         m_url.setQuery(QUrlQuery{{u"beta"_s, u"true"_s}});
         request.setRawHeader("anthropic-version", "2023-06-01");
+        body.insert(u"messages"_s, messages);
         body.insert(u"max_tokens"_s, 16);
-    } else {
-        body.insert(u"stream"_s, false);
+        break;
+    case ClientApi::Responses:
+        // As Codex asks, minus streaming: input text, nothing stored.
+        body.insert(u"input"_s, prompt(api));
+        body.insert(u"store"_s, false);
+        break;
+    case ClientApi::Completions:
+        body.insert(u"prompt"_s, prompt(api));
+        body.insert(u"max_tokens"_s, 16);
+        break;
+    case ClientApi::ChatCompletions:
+    case ClientApi::OllamaOpenAiChat:
+    case ClientApi::OllamaChat:
+        body.insert(u"messages"_s, messages);
+        break;
     }
     request.setUrl(m_url);
 
@@ -132,7 +193,7 @@ void ConnectTest::onFinished(QNetworkReply *reply)
     }
     const std::optional<QString> answer = answerText(m_api, body);
     if (!answer) {
-        Q_EMIT finished(false, tr("OneGate answered, but not with an Anthropic Messages reply."));
+        Q_EMIT finished(false, tr("OneGate answered, but not with an %1 reply.").arg(answerKind(m_api)));
         return;
     }
     if (answer->isEmpty()) {

@@ -10,6 +10,7 @@
 #include "common/UiTheme.h"
 #include "config/ConfigEditor.h"
 #include "config/ListenAddress.h"
+#include "pages/OllamaSurfaceBox.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -187,6 +188,7 @@ SettingsPage::SettingsPage(const UiServices &services, QWidget *parent)
     column->setSpacing(14);
     column->addWidget(m_heading);
     column->addWidget(m_networkGroup);
+    column->addWidget(new OllamaSurfaceBox(m_services));
     column->addWidget(m_appearanceGroup);
     column->addWidget(m_startupGroup);
     column->addWidget(m_dataGroup);

@@ -10,4 +10,5 @@ target_sources(onegate_ui PRIVATE
     pages/ConnectPage.h pages/ConnectPage.cpp
     pages/ConnectSnippets.h pages/ConnectSnippets.cpp
     pages/ConnectTest.h pages/ConnectTest.cpp
+    pages/OllamaSurfaceBox.h pages/OllamaSurfaceBox.cpp
     pages/SettingsPage.h pages/SettingsPage.cpp)

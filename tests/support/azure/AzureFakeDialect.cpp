@@ -1,5 +1,7 @@
 #include "AzureFakeDialect.h"
 
+#include "OpenAiFakeDialect.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrl>
@@ -68,6 +70,7 @@ bool acceptsStreamOptions(const QString &apiVersion)
 
 const QByteArray kDeploymentsPrefix = "/openai/deployments/"_ba;
 const QByteArray kChatSuffix = "/chat/completions"_ba;
+const QByteArray kEmbeddingsSuffix = "/embeddings"_ba;
 
 } // namespace
 
@@ -107,13 +110,20 @@ ResponsePlan AzureFakeDialect::plan(const RecordedRequest &request, const QByteA
         if (!encoded.contains('/')) {
             if (request.body.contains("stream_options"_L1) && !acceptsStreamOptions(apiVersion))
                 return errorPlan(400, "error_400_stream_options_unrecognized.composed.json");
-            return chatPlan(request, QUrl::fromPercentEncoding(encoded));
+            return chatPlan(request, QUrl::fromPercentEncoding(encoded), false);
         }
+    }
+    if (request.method == "POST" && path.startsWith(kDeploymentsPrefix) && path.endsWith(kEmbeddingsSuffix)) {
+        const QByteArray encoded = path.mid(kDeploymentsPrefix.size(),
+                                            path.size() - kDeploymentsPrefix.size() - kEmbeddingsSuffix.size());
+        if (!encoded.contains('/'))
+            return chatPlan(request, QUrl::fromPercentEncoding(encoded), true);
     }
     return errorPlan(404, "error_404_resource_not_found.composed.json");
 }
 
-ResponsePlan AzureFakeDialect::chatPlan(const RecordedRequest &request, const QString &deployment) const
+ResponsePlan AzureFakeDialect::chatPlan(const RecordedRequest &request, const QString &deployment,
+                                        bool embeddings) const
 {
     ResponsePlan plan;
     auto errorPlan = [this, &plan](int status, const char *file) {
@@ -141,8 +151,14 @@ ResponsePlan AzureFakeDialect::chatPlan(const RecordedRequest &request, const QS
         }
     };
 
+    // Azure's embeddings answer is OpenAI's: the same recorded shape and fake vectors.
+    if (embeddings && (scenario == "text"_L1 || scenario == "slow"_L1)) {
+        plan = openAiEmbeddingsPlan(request.body, readFixture(u"openai"_s, u"embeddings_response.adapted.json"_s));
+        plan.responseDelayMs = scenario == "slow"_L1 ? parsed.delayMs : 0;
+        return plan;
+    }
     for (const Recorded &recorded : kRecorded) {
-        if (scenario != QLatin1String(recorded.scenario))
+        if (embeddings || scenario != QLatin1String(recorded.scenario))
             continue;
         if (stream)
             streamPlan(recorded.stream, includeUsage);

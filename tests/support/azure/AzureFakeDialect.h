@@ -33,6 +33,10 @@ namespace onegate::test {
 //                    truncated after 3 events, midstream-error after 2, stall after 2: the
 //                    prompt-filter chunk and the role chunk, so one reaches the client)
 //   anything else    404 DeploymentNotFound
+// POST /openai/deployments/<scenario>/embeddings?api-version=V answers `text` (and
+// `slow@<ms>`) as the openai fake does (openAiEmbeddingsPlan, in the shape of
+// ../openai/embeddings_response.adapted.json: Azure's embeddings answer is OpenAI's);
+// the error and fault scenarios as for chat; the chat-only ones get DeploymentNotFound.
 // GET /openai/deployments?api-version=V answers a composed deployment list.
 class AzureFakeDialect final : public FakeDialect {
 public:
@@ -41,7 +45,8 @@ public:
     ResponsePlan plan(const RecordedRequest &request, const QByteArray &expectedKey) const override;
 
 private:
-    ResponsePlan chatPlan(const RecordedRequest &request, const QString &deployment) const;
+    // `embeddings`: a POST to .../deployments/<deployment>/embeddings.
+    ResponsePlan chatPlan(const RecordedRequest &request, const QString &deployment, bool embeddings) const;
 };
 
 } // namespace onegate::test

@@ -1,5 +1,6 @@
 #include "GeminiFakeDialect.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrl>
 
@@ -28,6 +29,7 @@ const char *const kFixtureFiles[] = {
     "error_429_resource_exhausted.json",
     "error_500_internal.composed.json",
     "models_list.subset.json",
+    "batch_embed_contents_response_cookbook.adapted.json",
 };
 
 struct Recorded {
@@ -69,7 +71,50 @@ QByteArray withMaxTokens(QByteArray recorded)
     return recorded.replace(R"("finishReason": "STOP")", R"("finishReason": "MAX_TOKENS")");
 }
 
+QByteArray invalidArgument(const QString &message)
+{
+    const QJsonObject error{{"code"_L1, 400}, {"message"_L1, message}, {"status"_L1, "INVALID_ARGUMENT"_L1}};
+    return QJsonDocument(QJsonObject{{"error"_L1, error}}).toJson();
+}
+
 } // namespace
+
+ResponsePlan GeminiFakeDialect::embedPlan(const RecordedRequest &request, const QString &model) const
+{
+    ResponsePlan plan;
+    const QJsonArray requests = request.body.value("requests"_L1).toArray();
+    if (requests.isEmpty()) {
+        plan.status = 400;
+        plan.body = invalidArgument(u"the batch holds no requests"_s);
+        return plan;
+    }
+    QJsonObject answer = QJsonDocument::fromJson(fixture(u"batch_embed_contents_response_cookbook.adapted.json"_s)).object();
+    const QJsonObject item = answer.value("embeddings"_L1).toArray().first().toObject();
+    QJsonArray embeddings;
+    for (const QJsonValue &entry : requests) {
+        const QJsonObject one = entry.toObject();
+        // Gemini wants each request to name the batch's own model.
+        const QString expected = u"models/"_s + model;
+        if (one.value("model"_L1).toString() != expected) {
+            plan.status = 400;
+            plan.body = invalidArgument(u"the model of each request (%1) must be the batch's model (%2)"_s
+                                            .arg(one.value("model"_L1).toString(), expected));
+            return plan;
+        }
+        QString text;
+        for (const QJsonValue &part : one.value("content"_L1).toObject().value("parts"_L1).toArray())
+            text += part.toObject().value("text"_L1).toString();
+        QJsonArray values;
+        for (const double value : fakeEmbedding(text, one.value("outputDimensionality"_L1).toInt()))
+            values.append(value);
+        QJsonObject embedding = item;
+        embedding.insert("values"_L1, values);
+        embeddings.append(embedding);
+    }
+    answer.insert("embeddings"_L1, embeddings);
+    plan.body = QJsonDocument(answer).toJson();
+    return plan;
+}
 
 QStringList GeminiFakeDialect::requiredFixtures() const
 {
@@ -107,13 +152,19 @@ ResponsePlan GeminiFakeDialect::plan(const RecordedRequest &request, const QByte
         return plan;
     }
     const bool stream = path.endsWith(":streamGenerateContent");
-    if (request.method != "POST" || !(stream || path.endsWith(":generateContent"))) {
+    const bool embed = path.endsWith(":batchEmbedContents");
+    if (request.method != "POST" || !(stream || embed || path.endsWith(":generateContent"))) {
         errorPlan(404, "error_404_model_not_found.json");
         return plan;
     }
 
     const Scenario parsed = Scenario::parse(modelOfPath(path));
     const QString &scenario = parsed.name;
+    if (embed && (scenario == "text"_L1 || scenario == "slow"_L1)) {
+        plan = embedPlan(request, modelOfPath(path));
+        plan.responseDelayMs = scenario == "slow"_L1 ? parsed.delayMs : 0;
+        return plan;
+    }
     auto streamPlan = [&](const QList<QByteArray> &frames) {
         plan.stream = true;
         plan.contentType = "text/event-stream"_ba;
@@ -122,7 +173,7 @@ ResponsePlan GeminiFakeDialect::plan(const RecordedRequest &request, const QByte
     };
 
     for (const Recorded &recorded : kRecorded) {
-        if (scenario != QLatin1String(recorded.scenario))
+        if (embed || scenario != QLatin1String(recorded.scenario))
             continue;
         const bool length = scenario == "length"_L1;
         QByteArray response = fixture(QString::fromLatin1(recorded.response));

@@ -32,6 +32,13 @@ namespace onegate::test {
 //   reset / truncated   the first 2 text events, then a TCP reset / a clean end without
 //                   finishReason;  stall: 1 event, then silence
 //   redirect, garbage, slow@ms, anything else: as FakeUpstream.h says (404 NOT_FOUND)
+//   POST /v1beta/models/{scenario}:batchEmbedContents answers `text` (and `slow@ms`)
+//                   in the shape of batch_embed_contents_response_cookbook.adapted.json:
+//                   one {"values": fakeEmbedding(text, outputDimensionality)} per request
+//                   (FakeDialect.h; the text is the request's parts joined), no token
+//                   count (Gemini reports none). A request naming another model than the
+//                   batch's, or no requests, gets 400 INVALID_ARGUMENT as on Gemini;
+//                   the error and fault scenarios as above; the chat-only ones the 404.
 // GET or HEAD /v1beta/models answers models_list.subset.json.
 class GeminiFakeDialect final : public FakeDialect {
 public:
@@ -41,6 +48,9 @@ public:
 
     // The scenario model in a Gemini request path ("" when it is not a model method).
     static QString modelOfPath(const QByteArray &path);
+
+private:
+    ResponsePlan embedPlan(const RecordedRequest &request, const QString &model) const;
 };
 
 } // namespace onegate::test

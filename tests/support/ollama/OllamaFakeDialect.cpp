@@ -1,5 +1,6 @@
 #include "OllamaFakeDialect.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace onegate::test {
@@ -23,6 +24,7 @@ const char *const kFixtureFiles[] = {
     "api_stream_midstream_error.ndjson",
     "api_tags.json",
     "error.json",
+    "api_embed_response.json",
 };
 
 QByteArray errorBody(const QString &message)
@@ -42,6 +44,41 @@ QByteArray asChatLine(const QByteArray &line)
 }
 
 } // namespace
+
+ResponsePlan OllamaFakeDialect::embedPlan(const RecordedRequest &request) const
+{
+    ResponsePlan plan;
+    const QJsonValue input = request.body.value("input"_L1);
+    QStringList texts;
+    if (input.isString())
+        texts.append(input.toString());
+    for (const QJsonValue &item : input.toArray()) {
+        if (!item.isString()) {
+            texts.clear();
+            break;
+        }
+        texts.append(item.toString());
+    }
+    if (texts.isEmpty()) {
+        plan.status = 400;
+        plan.body = errorBody(u"invalid input type"_s);
+        return plan;
+    }
+    QJsonObject answer = QJsonDocument::fromJson(fixture(u"api_embed_response.json"_s)).object();
+    QJsonArray embeddings;
+    qint64 tokens = 0;
+    for (const QString &text : std::as_const(texts)) {
+        QJsonArray values;
+        for (const double value : fakeEmbedding(text, request.body.value("dimensions"_L1).toInt()))
+            values.append(value);
+        embeddings.append(values);
+        tokens += fakeTokenCount(text);
+    }
+    answer.insert("embeddings"_L1, embeddings);
+    answer.insert("prompt_eval_count"_L1, tokens);
+    plan.body = QJsonDocument(answer).toJson(QJsonDocument::Compact);
+    return plan;
+}
 
 QStringList OllamaFakeDialect::requiredFixtures() const
 {
@@ -67,7 +104,8 @@ ResponsePlan OllamaFakeDialect::plan(const RecordedRequest &request, const QByte
         plan.body = fixture(u"api_tags.json"_s);
         return plan;
     }
-    if (request.method != "POST" || path != "/api/chat") {
+    const bool embed = path == "/api/embed";
+    if (request.method != "POST" || !(embed || path == "/api/chat")) {
         plan.status = 404;
         plan.contentType = "text/plain"_ba;
         plan.body = "404 page not found"_ba;
@@ -77,7 +115,12 @@ ResponsePlan OllamaFakeDialect::plan(const RecordedRequest &request, const QByte
     const QString model = request.body.value("model"_L1).toString();
     const Scenario parsed = Scenario::parse(model);
     const QString &scenario = parsed.name;
-    const bool stream = request.body.value("stream"_L1).toBool(true);
+    const bool stream = !embed && request.body.value("stream"_L1).toBool(true);
+    if (embed && (scenario == "text"_L1 || scenario == "slow"_L1)) {
+        plan = embedPlan(request);
+        plan.responseDelayMs = scenario == "slow"_L1 ? parsed.delayMs : 0;
+        return plan;
+    }
 
     auto streamPlan = [&](const QString &file) {
         plan.stream = true;
@@ -102,7 +145,7 @@ ResponsePlan OllamaFakeDialect::plan(const RecordedRequest &request, const QByte
         {"thinking", "api_chat_response_thinking.composed.json", "api_chat_stream_thinking.composed.ndjson"},
     };
     for (const Recorded &recorded : kRecorded) {
-        if (scenario != QLatin1String(recorded.scenario))
+        if (embed || scenario != QLatin1String(recorded.scenario))
             continue;
         if (stream)
             streamPlan(QString::fromLatin1(recorded.stream));

@@ -21,6 +21,11 @@ namespace onegate::test {
 //   midstream-error the recorded api_stream_midstream_error.ndjson, rewritten the same
 //                   way except its final {"error": ...} line, which is sent as recorded
 //   redirect, garbage, slow@ms  as in the shared table
+// POST /api/embed answers `text` (and `slow@ms`) in the shape of api_embed_response.json
+// (its model and durations kept): one fakeEmbedding(text, dimensions) per input (a string
+// or an array of strings; FakeDialect.h) and prompt_eval_count the inputs'
+// fakeTokenCount; any other input gets 400 {"error":"invalid input type"}; the error and
+// fault scenarios as for /api/chat; the chat-only ones (tool, ...) the model 404.
 // GET /api/tags answers api_tags.json; any other path is Go's plain-text 404. With an
 // expected key, a request without `Authorization: Bearer <key>` gets a 401.
 class OllamaFakeDialect final : public FakeDialect {
@@ -28,6 +33,9 @@ public:
     QString fixtureFolder() const override { return QStringLiteral("ollama"); }
     QStringList requiredFixtures() const override;
     ResponsePlan plan(const RecordedRequest &request, const QByteArray &expectedKey) const override;
+
+private:
+    ResponsePlan embedPlan(const RecordedRequest &request) const;
 };
 
 } // namespace onegate::test
