@@ -49,12 +49,12 @@
     <message>
         <location line="+2"/>
         <source>GitHub Copilot (as Ollama)</source>
-        <translation>GitHub Copilot（作为 Ollama）</translation>
+        <translation>GitHub Copilot（Ollama）</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>JetBrains AI Assistant (as Ollama)</source>
-        <translation>JetBrains AI Assistant（作为 Ollama）</translation>
+        <translation>JetBrains AI Assistant（Ollama）</translation>
     </message>
     <message>
         <location line="+56"/>

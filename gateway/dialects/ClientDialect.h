@@ -47,6 +47,10 @@ public:
     virtual QByteArray streamError(const ApiError &error) const = 0;
     // An event that keeps a silent stream open (Anthropic's `ping`); empty: none.
     virtual QByteArray keepAlive() const { return {}; }
+    // A provider's own frame (a native attempt's) just went to the client, for a dialect
+    // whose stream error must continue what the client saw (Responses: sequence numbers,
+    // the response id).
+    virtual void nativeFrameSent(const QByteArray &frame) const { Q_UNUSED(frame) }
     // The Content-Type of this dialect's streams (Ollama's are NDJSON).
     virtual QByteArray streamContentType() const { return QByteArrayLiteral("text/event-stream"); }
 };

@@ -55,6 +55,32 @@ void OpenAiResponsesClient::sendError(QHttpServerResponder &responder, const Api
     sendResponse(responder, error.status, contentType, errorBody(error), headers);
 }
 
+void OpenAiResponsesClient::nativeFrameSent(const QByteArray &frame) const
+{
+    QByteArray data;
+    for (const QByteArray &line : frame.split('\n')) {
+        if (line.startsWith("data:"))
+            data += line.mid(5).trimmed();
+    }
+    const QJsonObject event = QJsonDocument::fromJson(data).object();
+    const QString type = event.value("type"_L1).toString();
+    // A native attempt has no translator of its own: its progress starts with its first event.
+    if (!m_progress || type == "response.created"_L1)
+        m_progress = std::make_shared<OpenAiResponsesStreamEncoder::Progress>();
+    const QJsonValue sequence = event.value("sequence_number"_L1);
+    if (sequence.isDouble())
+        m_progress->nextSequence = sequence.toInt() + 1;
+    if (type == "response.created"_L1) {
+        QJsonObject shell = event.value("response"_L1).toObject();
+        for (const QLatin1String key : {"status"_L1, "output"_L1, "usage"_L1, "error"_L1, "incomplete_details"_L1})
+            shell.remove(key);
+        m_progress->shell = shell;
+        m_progress->started = true;
+    } else if (type == "response.output_item.done"_L1) {
+        m_progress->doneItems.append(event.value("item"_L1));
+    }
+}
+
 QByteArray OpenAiResponsesClient::streamError(const ApiError &error) const
 {
     return OpenAiResponsesStreamEncoder::failedEvent(m_options, m_progress.get(), error);

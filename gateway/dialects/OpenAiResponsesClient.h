@@ -29,6 +29,9 @@ public:
     void sendError(QHttpServerResponder &responder, const ApiError &error,
                    const HeaderPairs &headers = {}) const override;
     QByteArray streamError(const ApiError &error) const override;
+    // A Responses provider's own events: a failure after them continues their sequence
+    // numbers, names their response and keeps the items they completed.
+    void nativeFrameSent(const QByteArray &frame) const override;
 
     // The error body Responses clients parse: a provider's own OpenAI-shaped body (Chat
     // or Responses) as it was, anything else rendered in OpenAI's shape.

@@ -259,6 +259,13 @@ void ChatExchange::clientFrame(const QByteArray &frame, bool content)
     } else if (m_phase != Phase::Streaming) {
         return;
     }
+    deliver(frame);
+}
+
+void ChatExchange::deliver(const QByteArray &frame)
+{
+    if (m_native)
+        m_setup.dialect->nativeFrameSent(frame);
     sendChunk(frame);
 }
 
@@ -464,7 +471,7 @@ void ChatExchange::beginStream()
         m_responder.writeHeader(name, value);
     m_responder.writeHeader(QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked"));
     for (const QByteArray &frame : std::exchange(m_prelude, {}))
-        sendChunk(frame);
+        deliver(frame);
 }
 
 void ChatExchange::sendChunk(const QByteArray &data)

@@ -111,6 +111,8 @@ private:
     bool clientConnected() const;
     void beginStream();
     void sendChunk(const QByteArray &data);
+    // A stream frame to the client (a native one shown to the dialect first).
+    void deliver(const QByteArray &frame);
     HeaderPairs routeHeaders() const;
 
     QHttpServerResponder m_responder;

@@ -75,6 +75,7 @@ private Q_SLOTS:
     void translatedStream();
     void nativePassthrough();
     void nativeStream();
+    void nativeStreamFailure();
     void statelessRefusals_data();
     void statelessRefusals();
     void upstreamErrors();
@@ -253,6 +254,27 @@ void ResponsesE2eTest::nativeStream()
                                   .value("usage"_L1).toObject();
     QCOMPARE(rows.first().promptTokens, usage.value("input_tokens"_L1).toInteger());
     QCOMPARE(rows.first().completionTokens, usage.value("output_tokens"_L1).toInteger());
+}
+
+// A provider speaking Responses itself fails after its first text: the client gets
+// its events as sent, then response.failed continuing their numbering, naming their
+// response.
+void ResponsesE2eTest::nativeStreamFailure()
+{
+    auto client = post("/v1/responses"_ba, request(u"native/reset"_s, true));
+    QCOMPARE(client->status(), 200);
+    const QList<NamedEvent> events = namedEvents(client->body());
+    QVERIFY2(events.size() == 6, client->body().constData());
+    for (qsizetype i = 0; i < events.size(); ++i)
+        QCOMPARE(events.at(i).data.value("sequence_number"_L1).toInteger(), qint64(i));
+    QCOMPARE(events.first().name, "response.created"_ba);
+    QCOMPARE(events.at(4).name, "response.output_text.delta"_ba);
+    const NamedEvent &failed = events.last();
+    QCOMPARE(failed.name, "response.failed"_ba);
+    const QJsonObject response = failed.data.value("response"_L1).toObject();
+    QCOMPARE(response.value("id"_L1), events.first().data.value("response"_L1).toObject().value("id"_L1));
+    QCOMPARE(response.value("status"_L1).toString(), u"failed"_s);
+    QVERIFY(!response.value("error"_L1).toObject().value("message"_L1).toString().isEmpty());
 }
 
 void ResponsesE2eTest::statelessRefusals_data()

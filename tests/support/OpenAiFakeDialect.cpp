@@ -195,6 +195,13 @@ ResponsePlan OpenAiFakeDialect::plan(const RecordedRequest &request, const QByte
     }
     // A server that offers the Responses API itself (a provider with `responses: true`):
     // the recorded Responses answers; errors and faults as for chat, below.
+    if (path.endsWith("/responses") && stream && scenario == "reset"_L1) {
+        // The recorded Responses stream, cut off after its first text delta.
+        streamPlan("responses_stream.adapted.sse", true);
+        plan.events = plan.events.mid(0, 5);
+        plan.end = ResponsePlan::End::Reset;
+        return plan;
+    }
     if (path.endsWith("/responses") && (scenario == "text"_L1 || scenario == "tool"_L1)) {
         if (stream && scenario == "text"_L1)
             streamPlan("responses_stream.adapted.sse", true);

@@ -28,6 +28,7 @@ namespace {
 
 const char kSampleConfig[] = R"({
   "listen": "127.0.0.1:4141",
+  "ollama": { "listen": "127.0.0.1:11435" },
   "auth": { "required": true },
   "access_keys": [
     { "name": "vscode", "key": "keychain:access/vscode", "models": ["*"] },
@@ -98,6 +99,7 @@ int main(int argc, char *argv[])
     GatewayService gateway;
     auto running = std::make_shared<Config>(*editor.config());
     running->listenPort = 0;  // never collide with a real OneGate on 4141
+    running->ollama.port = 0;
     gateway.start(running, &usage);
     QObject::connect(&editor, &ConfigEditor::changed, &gateway,
                      [&gateway](const std::shared_ptr<const Config> &config) { gateway.applyConfig(config); });

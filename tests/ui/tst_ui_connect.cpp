@@ -635,6 +635,12 @@ void TestUiConnect::screenshot()
         QVERIFY(save(dir + u"/connect-claude-settings"_s + suffix + u".png"_s));
         selectClient(ConnectClient::Zed);
         QVERIFY(save(dir + u"/connect-zed"_s + suffix + u".png"_s));
+        selectClient(ConnectClient::CodexCli);
+        QTest::mouseClick(button(u"testButton"_s), Qt::LeftButton);
+        QTRY_VERIFY(button(u"testButton"_s)->isEnabled());
+        QVERIFY(save(dir + u"/connect-codex"_s + suffix + u".png"_s));
+        selectClient(ConnectClient::CopilotOllama);  // the Ollama-compatible API is off here
+        QVERIFY(save(dir + u"/connect-copilot"_s + suffix + u".png"_s));
     }
     UiLanguage::apply(u"en"_s);
 }

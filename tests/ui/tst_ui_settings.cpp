@@ -358,9 +358,12 @@ void TestUiSettings::ollamaSurfaceTurnsOnAndOff()
     moved.connectToHost(QHostAddress::LocalHost, next);
     QVERIFY(moved.waitForConnected(2000));
 
+    int applied = 0;
+    connect(m_gateway->gateway.get(), &GatewayService::configApplied, this, [&applied] { ++applied; });
     clickCheckBox(enabled);
     QVERIFY(!m_gateway->editor->document().contains(u"ollama"_s));
-    QTRY_VERIFY(child<QLabel>(u"ollamaStatus"_s)->text().isEmpty());
+    QTRY_COMPARE(applied, 1);  // the gateway has closed the port
+    QVERIFY(child<QLabel>(u"ollamaStatus"_s)->text().isEmpty());
     QTcpSocket closed;
     closed.connectToHost(QHostAddress::LocalHost, next);
     QVERIFY(!closed.waitForConnected(1000));

@@ -379,7 +379,7 @@ URL: %1
 
     if (usesOllamaSurface(api(client)) && values.ollamaOrigin.isEmpty()) {
         const QString off = tr("The Ollama-compatible API is off: turn it on in Settings first.");
-        s.note = s.note.isEmpty() ? off : off + u' ' + s.note;
+        s.note = s.note.isEmpty() ? off : off + u'\n' + s.note;
     }
     return {s};
 }

@@ -25,6 +25,8 @@ class OllamaSurfaceBox final : public QGroupBox {
     Q_DISABLE_COPY_MOVE(OllamaSurfaceBox)
 public:
     explicit OllamaSurfaceBox(const UiServices &services, QWidget *parent = nullptr);
+    // Its one row label, for the page to line up with the other groups' labels.
+    QLabel *rowLabel() const { return m_portLabel; }
 
 protected:
     void changeEvent(QEvent *event) override;

@@ -76,6 +76,7 @@ SettingsPage::SettingsPage(const UiServices &services, QWidget *parent)
     , m_apply(new QPushButton)
     , m_revert(new QPushButton)
     , m_networkStatus(noteLabel())
+    , m_ollamaBox(new OllamaSurfaceBox(services))
     , m_appearanceGroup(new QGroupBox)
     , m_languageLabel(new QLabel)
     , m_language(new QComboBox)
@@ -188,7 +189,7 @@ SettingsPage::SettingsPage(const UiServices &services, QWidget *parent)
     column->setSpacing(14);
     column->addWidget(m_heading);
     column->addWidget(m_networkGroup);
-    column->addWidget(new OllamaSurfaceBox(m_services));
+    column->addWidget(m_ollamaBox);
     column->addWidget(m_appearanceGroup);
     column->addWidget(m_startupGroup);
     column->addWidget(m_dataGroup);
@@ -326,8 +327,8 @@ void SettingsPage::retranslate()
 
     // One label column for every group, so the fields line up down the page whatever the
     // language's label lengths.
-    const QList<QLabel *> rowLabels{m_hostLabel,  m_portLabel,    m_languageLabel,
-                                    m_themeLabel, m_dataDirLabel, m_retentionLabel};
+    const QList<QLabel *> rowLabels{m_hostLabel,    m_portLabel,    m_ollamaBox->rowLabel(), m_languageLabel,
+                                    m_themeLabel,   m_dataDirLabel, m_retentionLabel};
     int labelWidth = 0;
     for (QLabel *label : rowLabels) {
         label->setMinimumWidth(0);

@@ -20,6 +20,7 @@ namespace onegate {
 
 struct Config;
 struct ConfigApplyResult;
+class OllamaSurfaceBox;
 
 // Settings: where the gateway listens (address, port, LAN access, whether access keys
 // are required; applied through ConfigEditor like every config edit), and the window's
@@ -102,6 +103,7 @@ private:
     QPushButton *m_apply;
     QPushButton *m_revert;
     QLabel *m_networkStatus;
+    OllamaSurfaceBox *m_ollamaBox;
 
     QGroupBox *m_appearanceGroup;
     QLabel *m_languageLabel;

@@ -16,7 +16,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { startGateway, rejection } from '../harness.mjs';
+import { startGateway, rejection, waitFor } from '../harness.mjs';
 
 const KIND = process.env.FAKE_KIND ?? 'openai';
 const PASSTHROUGH = KIND === 'passthrough';
@@ -206,6 +206,9 @@ describe(`openai SDK responses through headless OneGate to ${PASSTHROUGH ? 'an o
       streamCalls: asCalls(streamTool.choices[0].message),
     };
     assert.ok(expected.text && expected.streamText && expected.calls.length > 0, JSON.stringify(expected));
+    // The fake logs each request on its own stdout, which can arrive after the answer:
+    // the four above must be in the log before a test marks where its own begin.
+    await waitFor(() => upstreamSince(0).length >= 4, 5_000, 'the fake to log the reference requests');
   }, { timeout: 40_000 });
 
   after(async () => {
@@ -233,6 +236,7 @@ describe(`openai SDK responses through headless OneGate to ${PASSTHROUGH ? 'an o
     assert.equal(message.role, 'assistant');
     assert.equal(message.status, 'completed');
     assert.deepEqual(usageOf(response.usage), expected.usage);
+    await waitFor(() => upstreamSince(mark).length >= 1, 5_000, 'the fake to log the request');
     const sent = upstreamSince(mark);
     assert.equal(sent.length, 1, sent.join('\n'));
     if (PASSTHROUGH)
