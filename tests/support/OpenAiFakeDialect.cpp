@@ -59,6 +59,42 @@ QString base64Floats(const QList<double> &values)
     return QString::fromLatin1(bytes.toBase64());
 }
 
+// The recorded text_completion `answer` streamed as OpenAI streams Completions: one chunk
+// per word of its text (same id, created, model; logprobs null, finish_reason null), the
+// last with the finish reason, then a usage chunk with no choices when asked for, and
+// [DONE].
+ResponsePlan completionsStreamPlan(const QByteArray &answer, bool includeUsage)
+{
+    const QJsonObject whole = QJsonDocument::fromJson(answer).object();
+    const QJsonObject choice = whole.value("choices"_L1).toArray().first().toObject();
+    QJsonObject chunk = whole;
+    chunk.remove("usage"_L1);
+    ResponsePlan plan;
+    plan.stream = true;
+    plan.contentType = "text/event-stream"_ba;
+    const auto frame = [](const QJsonObject &object) -> QByteArray {
+        return "data: " + QJsonDocument(object).toJson(QJsonDocument::Compact) + "\n\n";
+    };
+    const QStringList words = choice.value("text"_L1).toString().split(u' ');
+    for (qsizetype i = 0; i < words.size(); ++i) {
+        const bool last = i + 1 == words.size();
+        const QString piece = i == 0 ? words.at(i) : u' ' + words.at(i);
+        chunk.insert("choices"_L1, QJsonArray{QJsonObject{
+                                       {"text"_L1, piece},
+                                       {"index"_L1, 0},
+                                       {"logprobs"_L1, QJsonValue(QJsonValue::Null)},
+                                       {"finish_reason"_L1, last ? choice.value("finish_reason"_L1) : QJsonValue(QJsonValue::Null)}}});
+        plan.events.append(frame(chunk));
+    }
+    if (includeUsage) {
+        chunk.insert("choices"_L1, QJsonArray());
+        chunk.insert("usage"_L1, whole.value("usage"_L1));
+        plan.events.append(frame(chunk));
+    }
+    plan.events.append("data: [DONE]\n\n"_ba);
+    return plan;
+}
+
 } // namespace
 
 ResponsePlan openAiEmbeddingsPlan(const QJsonObject &request, const QByteArray &recorded)
@@ -188,9 +224,13 @@ ResponsePlan OpenAiFakeDialect::plan(const RecordedRequest &request, const QByte
         plan.responseDelayMs = scenario == "slow"_L1 ? delayMs : 0;
         return plan;
     }
-    // The legacy Completions API (autocomplete): the reference example, non-stream.
-    if (path.endsWith("/completions") && !path.endsWith("/chat/completions") && scenario == "text"_L1 && !stream) {
+    // The legacy Completions API (autocomplete): the reference example; streamed, its
+    // text in one text_completion chunk per word, then the finish reason and usage
+    // (the streaming shape of the same reference page).
+    if (path.endsWith("/completions") && !path.endsWith("/chat/completions") && scenario == "text"_L1) {
         plan.body = fixture(u"completions_response_text.composed.json"_s);
+        if (stream)
+            plan = completionsStreamPlan(plan.body, includeUsage);
         return plan;
     }
     // A server that offers the Responses API itself (a provider with `responses: true`):
