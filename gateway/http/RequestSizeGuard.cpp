@@ -53,7 +53,19 @@ bool RequestSizeGuard::scan(const char *data, qint64 size)
                        QStringLiteral("request headers exceed %1 KiB").arg(kMaxHeaderBytes / 1024));
                 return false;
             }
-            if (c == '\n' && m_line.endsWith("\r\n\r\n") && !headersComplete())
+            if (c != '\n')
+                break;
+            if (m_line.size() < 2 || m_line.at(m_line.size() - 2) != '\r') {
+                // A bare LF ends a line for some parsers and not for others: the
+                // framing this guard follows and QHttpServer's must never disagree.
+                reject(400, "Bad Request", QStringLiteral("request lines must end with CRLF"));
+                return false;
+            }
+            if (m_line == "\r\n") {
+                m_line.clear();  // an empty line between requests (RFC 9112 section 2.2)
+                break;
+            }
+            if (m_line.endsWith("\r\n\r\n") && !headersComplete())
                 return false;
             break;
         }
@@ -82,10 +94,11 @@ bool RequestSizeGuard::scan(const char *data, qint64 size)
                     m_state = State::Headers;
                 break;
             }
-            bool ok = false;
-            const qint64 chunk = line.left(line.indexOf(';') < 0 ? line.size() : line.indexOf(';'))
-                                     .trimmed()
-                                     .toLongLong(&ok, 16);
+            const QByteArray digits = line.left(line.indexOf(';') < 0 ? line.size() : line.indexOf(';')).trimmed();
+            bool ok = !digits.isEmpty() && digits.size() <= 15;
+            for (const char d : digits)
+                ok = ok && ((d >= '0' && d <= '9') || (d >= 'a' && d <= 'f') || (d >= 'A' && d <= 'F'));
+            const qint64 chunk = ok ? digits.toLongLong(&ok, 16) : -1;
             if (!ok || chunk < 0) {
                 reject(400, "Bad Request", QStringLiteral("malformed chunked body"));
                 return false;
@@ -111,10 +124,14 @@ bool RequestSizeGuard::scan(const char *data, qint64 size)
             break;
         }
         case State::ChunkDataEnd: {
-            const qint64 take = qMin(m_remaining, size - i);
-            i += take;
-            m_remaining -= take;
-            if (m_remaining == 0)
+            // Exactly CRLF after each chunk's data: anything else means the two parsers
+            // would read the body differently.
+            const char expected = m_remaining == 2 ? '\r' : '\n';
+            if (data[i++] != expected) {
+                reject(400, "Bad Request", QStringLiteral("malformed chunked body"));
+                return false;
+            }
+            if (--m_remaining == 0)
                 m_state = State::ChunkSize;
             break;
         }
@@ -127,26 +144,54 @@ bool RequestSizeGuard::scan(const char *data, qint64 size)
 
 bool RequestSizeGuard::headersComplete()
 {
-    qint64 contentLength = 0;
-    bool chunked = false;
+    // Anything two HTTP parsers may read differently is refused here, and the connection
+    // closed, before QHttpServer sees it: a request the server answered 400 must never
+    // leave bytes behind that it then serves as another request (smuggling).
     m_anthropicShape = anthropicHead(m_line);
     const QList<QByteArray> lines = m_line.split('\n');
-    for (const QByteArray &raw : lines) {
+    QList<QByteArray> lengths;
+    QByteArray transferEncoding;
+    QByteArray host;
+    int hosts = 0;
+    for (qsizetype n = 1; n < lines.size(); ++n) {
+        const QByteArray raw = lines.at(n).chopped(lines.at(n).endsWith('\r') ? 1 : 0);
+        if (raw.isEmpty())
+            continue;
+        if (raw.startsWith(' ') || raw.startsWith('\t'))
+            return refuse(QStringLiteral("folded header lines are not accepted"));
         const qsizetype colon = raw.indexOf(':');
         if (colon <= 0)
-            continue;
-        const QByteArray name = raw.left(colon).trimmed().toLower();
+            return refuse(QStringLiteral("a header line without a name"));
+        const QByteArray name = raw.left(colon).toLower();
+        if (name.contains(' ') || name.contains('\t'))
+            return refuse(QStringLiteral("whitespace before a header's colon"));
         const QByteArray value = raw.mid(colon + 1).trimmed();
-        if (name == "content-length") {
-            bool ok = false;
-            contentLength = value.toLongLong(&ok);
-            if (!ok || contentLength < 0) {
-                reject(400, "Bad Request", QStringLiteral("invalid Content-Length"));
-                return false;
-            }
-        } else if (name == "transfer-encoding" && value.toLower().contains("chunked")) {
-            chunked = true;
-        }
+        if (name == "content-length")
+            lengths.append(value);
+        else if (name == "transfer-encoding")
+            transferEncoding += (transferEncoding.isEmpty() ? "" : ",") + value;
+        else if (name == "host" && ++hosts)
+            host = value;
+    }
+    if (hosts > 1)
+        return refuse(QStringLiteral("more than one Host header"));
+    if (const QString problem = targetProblem(lines.first(), host); !problem.isEmpty())
+        return refuse(problem);
+    if (lengths.size() > 1)
+        return refuse(QStringLiteral("more than one Content-Length header"));
+    if (!lengths.isEmpty() && !transferEncoding.isEmpty())
+        return refuse(QStringLiteral("both Content-Length and Transfer-Encoding"));
+    const bool chunked = !transferEncoding.isEmpty();
+    if (chunked && transferEncoding.trimmed().toLower() != "chunked")
+        return refuse(QStringLiteral("Transfer-Encoding other than chunked"));
+    qint64 contentLength = 0;
+    if (!lengths.isEmpty()) {
+        bool ok = !lengths.first().isEmpty();
+        for (const char d : lengths.first())
+            ok = ok && d >= '0' && d <= '9';
+        contentLength = ok && lengths.first().size() <= 18 ? lengths.first().toLongLong(&ok) : -1;
+        if (!ok || contentLength < 0)
+            return refuse(QStringLiteral("invalid Content-Length"));
     }
     m_line.clear();
     m_bodyBytes = 0;
@@ -161,6 +206,39 @@ bool RequestSizeGuard::headersComplete()
         m_state = State::FixedBody;
     }
     return true;
+}
+
+QString RequestSizeGuard::targetProblem(const QByteArray &requestLine, const QByteArray &host)
+{
+    // "METHOD target HTTP/x.y"
+    const QList<QByteArray> parts = requestLine.trimmed().split(' ');
+    if (parts.size() != 3 || parts.at(0).isEmpty() || parts.at(1).isEmpty() || !parts.at(2).startsWith("HTTP/"))
+        return QStringLiteral("a malformed request line");
+    const QByteArray &target = parts.at(1);
+    if (target.startsWith('/') || (target == "*" && parts.at(0) == "OPTIONS"))
+        return {};
+    const QByteArray lower = target.toLower();
+    const qsizetype scheme = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
+    if (scheme < 0)
+        return QStringLiteral("the request target must be a path");
+    // Absolute form (RFC 9112 section 3.2.2): its authority is the host the request is
+    // for, whatever the Host header says. It must name the same host, which the Host
+    // guard then checks.
+    QByteArray authority = lower.mid(scheme);
+    authority = authority.left(qMin(authority.indexOf('/') < 0 ? authority.size() : authority.indexOf('/'),
+                                    authority.indexOf('?') < 0 ? authority.size() : authority.indexOf('?')));
+    if (authority.contains('@'))
+        return QStringLiteral("user information in the request target");
+    if (authority != host.trimmed().toLower())
+        return QStringLiteral("the request target names %1, not the Host header's %2")
+            .arg(QString::fromLatin1(authority.left(100)), QString::fromLatin1(host.left(100)));
+    return {};
+}
+
+bool RequestSizeGuard::refuse(const QString &problem)
+{
+    reject(400, "Bad Request", QStringLiteral("malformed request: %1").arg(problem));
+    return false;
 }
 
 bool RequestSizeGuard::anthropicHead(const QByteArray &head)

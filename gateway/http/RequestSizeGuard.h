@@ -10,7 +10,11 @@ namespace onegate {
 // Follows the HTTP/1.1 request framing on one keep-alive connection (headers, then a
 // Content-Length or chunked body) by peeking at each read before QHttpServer consumes
 // it, and counts per request. Over a limit it answers 413 (body) or 431 (headers) in
-// OpenAI error shape, discards the buffered bytes and closes the connection.
+// OpenAI error shape, discards the buffered bytes and closes the connection. A request
+// two parsers could frame differently (bare LF, folded or malformed header lines, more
+// than one Content-Length, Content-Length with Transfer-Encoding, a coding other than
+// chunked, a bad chunk size or chunk end) or whose absolute-form target names another
+// host than its Host header gets a 400 the same way: nothing after it is served.
 class RequestSizeGuard final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RequestSizeGuard)
@@ -26,6 +30,11 @@ private:
     // Consumes `data` from the framing state machine; returns false on a limit breach.
     bool scan(const char *data, qint64 size);
     bool headersComplete();
+    // Why a request line's target is refused (empty: it is not): a path, "*" for
+    // OPTIONS, or the absolute form naming the Host header's own authority.
+    static QString targetProblem(const QByteArray &requestLine, const QByteArray &host);
+    // A 400 for a request whose framing or target two parsers could read differently.
+    bool refuse(const QString &problem);
     // Whether a request head (request line and headers) is an Anthropic client's.
     static bool anthropicHead(const QByteArray &head);
     void reject(int status, const QByteArray &reason, const QString &message);
