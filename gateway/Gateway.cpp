@@ -4,6 +4,7 @@
 #include "http/GuardedTcpServer.h"
 #include "http/HttpFront.h"
 #include "http/HttpResponses.h"
+#include "http/OriginGuard.h"
 #include "dialects/AnthropicMessagesClient.h"
 #include "dialects/AnthropicRequestDecoder.h"
 #include "dialects/AnthropicTokenEstimate.h"
@@ -227,6 +228,7 @@ Gateway::Gateway(std::shared_ptr<const Config> config, UsageRecorder *usage, QOb
     , m_usage(usage)
     , m_router(*m_config)
     , m_auth(m_config->accessKeys, m_config->authRequired)
+    , m_origins(m_config->cors)
     , m_catalog(new ModelCatalog(600, this))
     , m_createdAt(QDateTime::currentSecsSinceEpoch())
 {
@@ -373,6 +375,7 @@ ConfigApplyResult Gateway::applyConfig(std::shared_ptr<const Config> config)
     const std::shared_ptr<const Config> previous = std::exchange(m_config, std::move(config));
     m_router.apply(*m_config, changed);
     m_auth = Authenticator(m_config->accessKeys, m_config->authRequired);
+    m_origins = OriginGuard(m_config->cors);
     applyOllamaSurface();
     result.ollama = m_ollamaResult;
     return result;
@@ -493,8 +496,21 @@ std::variant<Caller, ApiError> Gateway::authenticate(const QHttpServerRequest &r
     return m_auth.authenticate(request);
 }
 
+void Gateway::reply(QHttpServerResponder &responder, int status, const QByteArray &contentType, const QByteArray &body)
+{
+    sendResponse(responder, status, contentType, body, m_replyHeaders);
+}
+
+void Gateway::replyError(QHttpServerResponder &responder, const ClientDialect &dialect, const ApiError &error,
+                         HeaderPairs headers)
+{
+    headers.append(m_replyHeaders);
+    dialect.sendError(responder, error, headers);
+}
+
 void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, Surface surface)
 {
+    m_replyHeaders.clear();
     // Front -> host guard -> endpoint -> auth -> the endpoint's own stages.
     const QString path = request.url().path(QUrl::FullyEncoded);
     const bool anthropicVersion = !request.value(QByteArrayLiteral("anthropic-version")).isEmpty();
@@ -503,16 +519,37 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
         : anthropicErrorShape(path, anthropicVersion) ? static_cast<const ClientDialect &>(kAnthropicErrors)
                                                       : kOpenAiErrors;
     if (const auto refused = checkHost(request, surface)) {
-        errors.sendError(responder, *refused);
+        replyError(responder, errors, *refused);
         return;
     }
     const Method method = request.method();
+    // Browser origins, before anything else is looked at: a page's request is refused
+    // even with a valid key, its preflight answered only for an allowed origin.
+    const QByteArray origin = request.value(QByteArrayLiteral("origin"));
+    if (!origin.isEmpty()) {
+        if (!m_origins.allows(origin)) {
+            replyError(responder, errors, OriginGuard::refusal(origin));
+            return;
+        }
+        if (method == Method::Options) {
+            const QByteArray asked = request.value(QByteArrayLiteral("access-control-request-method")).trimmed().toUpper();
+            const auto target = matchEndpoint(path, asked == "GET" ? Method::Get : Method::Post, surface);
+            if (const EndpointRefusal *refusal = std::get_if<EndpointRefusal>(&target)) {
+                replyError(responder, errors, refusal->error);
+                return;
+            }
+            sendResponse(responder, 204, {}, {},
+                         OriginGuard::preflightHeaders(origin, request.value(QByteArrayLiteral("access-control-request-headers"))));
+            return;
+        }
+        m_replyHeaders = OriginGuard::responseHeaders(origin);
+    }
     const auto matched = matchEndpoint(path, method, surface);
     if (const EndpointRefusal *refusal = std::get_if<EndpointRefusal>(&matched)) {
         HeaderPairs headers;
         if (!refusal->allowed.isEmpty())
             headers.append({QByteArrayLiteral("Allow"), refusal->allowed});
-        errors.sendError(responder, refusal->error, headers);
+        replyError(responder, errors, refusal->error, headers);
         return;
     }
     const EndpointMatch &endpoint = std::get<EndpointMatch>(matched);
@@ -520,28 +557,28 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
     case Endpoint::Health: {
         const QLatin1String status = m_paused ? QLatin1String("paused") : QLatin1String("ok");
         const QByteArray body = method == Method::Head ? QByteArray() : toJson({{QLatin1String("status"), status}});
-        sendResponse(responder, 200, kJson, body);
+        reply(responder, 200, kJson, body);
         return;
     }
     case Endpoint::OllamaRoot:
-        sendResponse(responder, 200, QByteArrayLiteral("text/plain; charset=utf-8"),
+        reply(responder, 200, QByteArrayLiteral("text/plain; charset=utf-8"),
                      method == Method::Head ? QByteArray() : QByteArrayLiteral("Ollama is running"));
         return;
     case Endpoint::OllamaVersion:
-        sendResponse(responder, 200, kJson, toJson({{QLatin1String("version"), QLatin1String(kOllamaApiVersion)}}));
+        reply(responder, 200, kJson, toJson({{QLatin1String("version"), QLatin1String(kOllamaApiVersion)}}));
         return;
     default:
         break;
     }
     if (m_paused) {
-        errors.sendError(responder, ApiError::make(503, QStringLiteral("server_error"), QStringLiteral("gateway_paused"),
+        replyError(responder, errors, ApiError::make(503, QStringLiteral("server_error"), QStringLiteral("gateway_paused"),
                                             QStringLiteral("OneGate is paused. Resume it from the OneGate tray menu."),
                                             true));
         return;
     }
     const auto auth = authenticate(request, surface);
     if (const ApiError *error = std::get_if<ApiError>(&auth)) {
-        errors.sendError(responder, *error);
+        replyError(responder, errors, *error);
         return;
     }
     const Caller &caller = std::get<Caller>(auth);
@@ -574,10 +611,10 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
         handleCountTokens(caller, request, std::move(responder));
         break;
     case Endpoint::Metrics:
-        sendResponse(responder, 200, QByteArray(kPrometheusContentType), m_router.renderMetrics());
+        reply(responder, 200, QByteArray(kPrometheusContentType), m_router.renderMetrics());
         break;
     case Endpoint::RouteHealth:
-        sendResponse(responder, 200, kJson, healthJson(m_router.health().snapshot()));
+        reply(responder, 200, kJson, healthJson(m_router.health().snapshot()));
         break;
     case Endpoint::OllamaTags:
         handleOllamaTags(caller, responder);
@@ -599,7 +636,7 @@ void Gateway::handleModels(const Caller &caller, QHttpServerResponder &responder
             continue;
         data.append(modelDescriptions::openAiModel(model.id, model.ownedBy, m_createdAt, m_config->model(model.id)));
     }
-    sendResponse(responder, 200, kJson,
+    reply(responder, 200, kJson,
                  toJson({{QLatin1String("object"), QLatin1String("list")}, {QLatin1String("data"), data}}));
 }
 
@@ -610,7 +647,7 @@ void Gateway::handleOllamaTags(const Caller &caller, QHttpServerResponder &respo
         if (caller.allows(model.id))
             models.append(modelDescriptions::ollamaTag(model.id, model.ownedBy, m_createdAt));
     }
-    sendResponse(responder, 200, kJson, toJson({{QLatin1String("models"), models}}));
+    reply(responder, 200, kJson, toJson({{QLatin1String("models"), models}}));
 }
 
 void Gateway::handleOllamaShow(const Caller &caller, const QHttpServerRequest &request, QHttpServerResponder &responder)
@@ -621,18 +658,18 @@ void Gateway::handleOllamaShow(const Caller &caller, const QHttpServerRequest &r
     if (id.isEmpty())
         id = body.value(QLatin1String("name")).toString();
     if (id.isEmpty()) {
-        kOllamaErrors.sendError(responder, ApiError::invalidRequest(QStringLiteral("model is required"), QStringLiteral("model")));
+        replyError(responder, kOllamaErrors, ApiError::invalidRequest(QStringLiteral("model is required"), QStringLiteral("model")));
         return;
     }
     id = ollamaModelId(id);
     for (const ServedModel &model : m_router.servedModels()) {
         if (model.id == id && caller.allows(id)) {
-            sendResponse(responder, 200, kJson,
+            reply(responder, 200, kJson,
                          toJson(modelDescriptions::ollamaShow(id, model.ownedBy, m_createdAt, m_config->model(id))));
             return;
         }
     }
-    kOllamaErrors.sendError(responder, ApiError::make(404, QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"),
+    replyError(responder, kOllamaErrors, ApiError::make(404, QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"),
                                                       QStringLiteral("model '%1' not found").arg(id)));
 }
 
@@ -663,7 +700,7 @@ void Gateway::handleOllamaRunning(const Caller &caller, QHttpServerResponder &re
         entry.insert(QLatin1String("size_vram"), 0);
         models.append(entry);
     }
-    sendResponse(responder, 200, kJson, toJson({{QLatin1String("models"), models}}));
+    reply(responder, 200, kJson, toJson({{QLatin1String("models"), models}}));
 }
 
 void Gateway::handleAnthropicModels(const Caller &caller, const QUrl &url, QHttpServerResponder &responder)
@@ -676,7 +713,7 @@ void Gateway::handleAnthropicModels(const Caller &caller, const QUrl &url, QHttp
         ? query.queryItemValue(QStringLiteral("limit")).toInt(&limitOk)
         : 20;
     if (!limitOk || limit < 1 || limit > 1000) {
-        kAnthropicErrors.sendError(responder, ApiError::invalidRequest(QStringLiteral("limit: Input should be between 1 and 1000"),
+        replyError(responder, kAnthropicErrors, ApiError::invalidRequest(QStringLiteral("limit: Input should be between 1 and 1000"),
                                                                        QStringLiteral("limit")));
         return;
     }
@@ -704,7 +741,7 @@ void Gateway::handleAnthropicModels(const Caller &caller, const QUrl &url, QHttp
     for (qsizetype i = from; i < to; ++i)
         data.append(anthropicModel(ids.at(i)));
     const bool hasMore = fromEnd ? from > 0 : to < ids.size();
-    sendResponse(responder, 200, kJson,
+    reply(responder, 200, kJson,
                  toJson({{QLatin1String("data"), data},
                          {QLatin1String("has_more"), hasMore},
                          {QLatin1String("first_id"), data.isEmpty() ? QJsonValue() : QJsonValue(ids.at(from))},
@@ -726,12 +763,12 @@ void Gateway::handleModel(const Caller &caller, const QString &id, bool anthropi
     if (!caller.allows(id) || std::holds_alternative<ApiError>(targets)) {
         // A model the key may not use is reported like a missing one: it does not exist
         // for this caller.
-        errors.sendError(responder, ApiError::make(404, QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"),
+        replyError(responder, errors, ApiError::make(404, QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"),
                                             QStringLiteral("The model '%1' does not exist").arg(id)));
         return;
     }
     if (anthropicShape) {
-        sendResponse(responder, 200, kJson, toJson(anthropicModel(id)));
+        reply(responder, 200, kJson, toJson(anthropicModel(id)));
         return;
     }
     QString owner = std::get<QList<RouteTarget>>(targets).constFirst().provider->id;
@@ -739,7 +776,7 @@ void Gateway::handleModel(const Caller &caller, const QString &id, bool anthropi
         if (model.id == id)
             owner = model.ownedBy;
     }
-    sendResponse(responder, 200, kJson, toJson(modelDescriptions::openAiModel(id, owner, m_createdAt, m_config->model(id))));
+    reply(responder, 200, kJson, toJson(modelDescriptions::openAiModel(id, owner, m_createdAt, m_config->model(id))));
 }
 
 void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request,
@@ -781,7 +818,7 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
             return;
         }
         m_lastUsedMs.insert(chat.model, record.timeMs);
-        sendResponse(responder, 200, kJson, ollamaLoadAnswer(chat.model, endpoint == Endpoint::OllamaChat));
+        reply(responder, 200, kJson, ollamaLoadAnswer(chat.model, endpoint == Endpoint::OllamaChat));
         return;
     }
     // The router stage: the model's candidate routes, in the order this request tries
@@ -813,6 +850,7 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
     setup.usage = m_usage;
     setup.metrics = &m_router.metrics();
     setup.keepAliveMs = m_config->streamKeepAliveMs;
+    setup.responseHeaders = m_replyHeaders;
 
     // Relay.
     auto *exchange = new ChatExchange(std::move(responder), std::move(setup), this);
@@ -848,23 +886,23 @@ void Gateway::handleCountTokens(const Caller &caller, const QHttpServerRequest &
         invalid = ApiError::make(403, QStringLiteral("invalid_request_error"), QStringLiteral("model_not_allowed"),
                                  QStringLiteral("The access key '%1' may not use the model '%2'").arg(caller.keyName, model));
     if (invalid) {
-        kAnthropicErrors.sendError(responder, *invalid);
+        replyError(responder, kAnthropicErrors, *invalid);
         return;
     }
     auto routed = m_router.route(model, {}, QStringLiteral("anthropic-count"), QByteArrayLiteral("off"), m_providers);
     if (const ApiError *error = std::get_if<ApiError>(&routed)) {
-        kAnthropicErrors.sendError(responder, *error);
+        replyError(responder, kAnthropicErrors, *error);
         return;
     }
     auto *relay = new CountTokensRelay(std::move(responder), std::move(std::get<RoutedRequest>(routed).plan), body,
-                                       anthropicClientHeaders(request), this);
+                                       anthropicClientHeaders(request), m_replyHeaders, this);
     relay->start();
 }
 
 void Gateway::reject(QHttpServerResponder &responder, const ClientDialect &dialect, const ApiError &error,
                      UsageRecord record)
 {
-    dialect.sendError(responder, error);
+    replyError(responder, dialect, error);
     if (!m_usage)
         return;
     record.status = error.status;

@@ -4,6 +4,8 @@
 #include "http/Authenticator.h"
 #include "http/EndpointTable.h"
 #include "http/HostGuard.h"
+#include "http/HttpResponses.h"
+#include "http/OriginGuard.h"
 #include "routing/ModelCatalog.h"
 #include "routing/Router.h"
 
@@ -121,6 +123,11 @@ private:
     std::optional<ApiError> checkHost(const QHttpServerRequest &request, Surface surface) const;
     std::variant<Caller, ApiError> authenticate(const QHttpServerRequest &request, Surface surface) const;
     void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, Surface surface);
+    // Answers of the request being handled, with its CORS headers when it came from an
+    // allowed browser origin.
+    void reply(QHttpServerResponder &responder, int status, const QByteArray &contentType, const QByteArray &body);
+    void replyError(QHttpServerResponder &responder, const ClientDialect &dialect, const ApiError &error,
+                    HeaderPairs headers = {});
     void handleModels(const Caller &caller, QHttpServerResponder &responder);
     void handleOllamaTags(const Caller &caller, QHttpServerResponder &responder);
     void handleOllamaShow(const Caller &caller, const QHttpServerRequest &request, QHttpServerResponder &responder);
@@ -140,6 +147,9 @@ private:
     UsageRecorder *m_usage;
     Router m_router;
     Authenticator m_auth;
+    OriginGuard m_origins;
+    // The headers every answer to the request being handled carries (its CORS headers).
+    HeaderPairs m_replyHeaders;
     HttpFront *m_front = nullptr;
     // The listen address as asked for (config or --listen), and the socket bound for it.
     QString m_listenHost;

@@ -98,6 +98,14 @@ struct OllamaSurface {
     friend bool operator==(const OllamaSurface &, const OllamaSurface &) = default;
 };
 
+// Which browser origins may call the API (CONTRACT.md section 2b, `cors`). None by
+// default: a web page must not spend the user's money through a local gateway.
+struct CorsSettings {
+    QStringList origins;      // exact origins ("https://chat.example.org"), lower case
+    bool extensions = false;  // also any chrome-extension://, moz-extension:// or app:// origin
+    friend bool operator==(const CorsSettings &, const CorsSettings &) = default;
+};
+
 // The whole configuration as one immutable value. The gateway holds a shared snapshot
 // and swaps it whole on reload, so a request always sees one consistent config.
 struct Config {
@@ -113,6 +121,7 @@ struct Config {
     RouterSettings router;
     CacheSettings cache;
     OllamaSurface ollama;
+    CorsSettings cors;
 
     // The models[] entry with this id, if any.
     const ModelAlias *model(const QString &id) const;

@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSet>
 #include <algorithm>
 #include <cmath>
@@ -183,6 +184,7 @@ private:
     bool parseDocument(const QJsonObject &root, Config &config);
     bool parseListen(const QJsonValue &value, Config &config);
     bool parseOllama(const QJsonValue &value, Config &config);
+    bool parseCors(const QJsonValue &value, Config &config);
     bool parseAuth(const QJsonValue &value, Config &config);
     bool parseLimits(const QJsonValue &value, Config &config);
     bool parseRouter(const QJsonValue &value, Config &config);
@@ -422,13 +424,14 @@ bool Parser::parseDocument(const QJsonObject &root, Config &config)
 {
     return checkKeys(root, {},
                      {"listen"_L1, "auth"_L1, "access_keys"_L1, "providers"_L1, "models"_L1,
-                      "limits"_L1, "router"_L1, "cache"_L1, "ollama"_L1})
+                      "limits"_L1, "router"_L1, "cache"_L1, "ollama"_L1, "cors"_L1})
            && parseListen(root.value("listen"_L1), config)
            && parseAuth(root.value("auth"_L1), config)
            && parseLimits(root.value("limits"_L1), config)
            && parseRouter(root.value("router"_L1), config)
            && parseCache(root.value("cache"_L1), config)
            && parseOllama(root.value("ollama"_L1), config)
+           && parseCors(root.value("cors"_L1), config)
            && parseAccessKeys(root.value("access_keys"_L1), config)
            && parseProviders(root.value("providers"_L1), config)
            && parseModels(root.value("models"_L1), config) && checkAuthScope(config);
@@ -511,6 +514,42 @@ bool Parser::parseOllama(const QJsonValue &value, Config &config)
         return fail(listenPath, address.problem);
     config.ollama.host = address.host;
     config.ollama.port = address.port;
+    return true;
+}
+
+bool Parser::parseCors(const QJsonValue &value, Config &config)
+{
+    if (value.isUndefined())
+        return true;
+    const QString path = u"cors"_s;
+    const auto cors = object(value, path);
+    if (!cors || !checkKeys(*cors, path, {"origins"_L1, "extensions"_L1}))
+        return false;
+    const QJsonValue origins = cors->value("origins"_L1);
+    if (!origins.isUndefined()) {
+        const QString originsPath = keyPath(path, "origins"_L1);
+        const auto list = stringList(origins, originsPath, true);
+        if (!list)
+            return false;
+        // An origin is scheme://host[:port] as a browser sends it: no path, no slash at
+        // the end, no wildcard (a pattern would let pages nobody listed spend money).
+        static const QRegularExpression shape(u"^[a-z][a-z0-9+.-]*://[^/\\s*?#@]+$"_s);
+        for (qsizetype i = 0; i < list->size(); ++i) {
+            const QString origin = list->at(i).toLower();
+            if (origin != "null"_L1 && !shape.match(origin).hasMatch())
+                return fail(indexPath(originsPath, i),
+                            u"\"%1\" is not an origin: write it as the browser sends it, scheme://host[:port] "
+                            u"with no path or wildcard (e.g. https://chat.example.org)"_s.arg(list->at(i)));
+            config.cors.origins.append(origin);
+        }
+    }
+    const QJsonValue extensions = cors->value("extensions"_L1);
+    if (extensions.isUndefined())
+        return true;
+    const auto flag = boolean(extensions, keyPath(path, "extensions"_L1));
+    if (!flag)
+        return false;
+    config.cors.extensions = *flag;
     return true;
 }
 

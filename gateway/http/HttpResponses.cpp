@@ -28,7 +28,9 @@ void sendResponse(QHttpServerResponder &responder, int status, const QByteArray 
         responder.writeHeader(QByteArrayLiteral("Content-Type"), contentType);
     for (const auto &[name, value] : extraHeaders)
         responder.writeHeader(name, value);
-    responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(body.size()));
+    // RFC 9110 section 8.6: no Content-Length on a 204 (a CORS preflight's answer).
+    if (status != 204)
+        responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(body.size()));
     responder.writeBody(body);
 }
 

@@ -6,3 +6,4 @@ target_sources(onegate_gateway PRIVATE
     http/RequestSizeGuard.h http/RequestSizeGuard.cpp)
 target_sources(onegate_gateway PRIVATE http/HttpFront.h http/HttpFront.cpp)
 target_sources(onegate_gateway PRIVATE http/EndpointTable.h http/EndpointTable.cpp)
+target_sources(onegate_gateway PRIVATE http/OriginGuard.h http/OriginGuard.cpp)

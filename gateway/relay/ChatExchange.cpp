@@ -450,6 +450,7 @@ HeaderPairs ChatExchange::routeHeaders() const
     const double insideMs = double(m_setup.clock.nsecsElapsed()) / 1e6 - double(m_outsideMs)
         - (m_attempt ? double(m_attempt->elapsedMs()) : 0.0);
     headers.append({QByteArrayLiteral("x-onegate-overhead-ms"), QByteArray::number(std::max(0.0, insideMs), 'f', 2)});
+    headers.append(m_setup.responseHeaders);
     return headers;
 }
 

@@ -64,6 +64,8 @@ public:
         // (if it has one); after the provider has begun answering, such a wait also ends
         // the chance to fail over, since the response head must go out first.
         int keepAliveMs = 10'000;
+        // Headers every answer carries besides the route's (an allowed origin's CORS headers).
+        HeaderPairs responseHeaders;
     };
 
     ChatExchange(QHttpServerResponder &&responder, Setup setup, QObject *parent = nullptr);

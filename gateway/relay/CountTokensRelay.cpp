@@ -15,13 +15,15 @@ constexpr qsizetype kMaxAnswerBytes = 1024 * 1024;  // {"input_tokens": n} is a 
 }
 
 CountTokensRelay::CountTokensRelay(QHttpServerResponder &&responder, std::unique_ptr<RoutePlan> plan,
-                                   QJsonObject body, HeaderPairs clientHeaders, QObject *parent)
+                                   QJsonObject body, HeaderPairs clientHeaders, HeaderPairs responseHeaders,
+                                   QObject *parent)
     : QObject(parent)
     , m_responder(std::move(responder))
     , m_socket(m_responder.socket())
     , m_plan(std::move(plan))
     , m_body(std::move(body))
     , m_clientHeaders(std::move(clientHeaders))
+    , m_responseHeaders(std::move(responseHeaders))
 {
 }
 
@@ -88,8 +90,9 @@ void CountTokensRelay::answer(int status, const QByteArray &body, const QByteArr
 {
     std::exchange(m_plan, {})->abandon(m_attempt ? &*m_attempt : nullptr);
     if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState) {
-        sendResponse(m_responder, status, QByteArrayLiteral("application/json"), body,
-                     {{QByteArrayLiteral("x-onegate-token-count"), how}});
+        HeaderPairs headers{{QByteArrayLiteral("x-onegate-token-count"), how}};
+        headers.append(m_responseHeaders);
+        sendResponse(m_responder, status, QByteArrayLiteral("application/json"), body, headers);
     }
     deleteLater();
 }

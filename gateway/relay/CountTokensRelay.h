@@ -25,8 +25,9 @@ class CountTokensRelay final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CountTokensRelay)
 public:
+    // `responseHeaders` go on the answer (an allowed origin's CORS headers).
     CountTokensRelay(QHttpServerResponder &&responder, std::unique_ptr<RoutePlan> plan, QJsonObject body,
-                     HeaderPairs clientHeaders, QObject *parent = nullptr);
+                     HeaderPairs clientHeaders, HeaderPairs responseHeaders, QObject *parent = nullptr);
     ~CountTokensRelay() override;
 
     void start();
@@ -42,6 +43,7 @@ private:
     std::optional<Attempt> m_attempt;
     QJsonObject m_body;
     HeaderPairs m_clientHeaders;
+    HeaderPairs m_responseHeaders;
     QPointer<UpstreamCall> m_upstream;
     QByteArray m_received;
 };
