@@ -576,11 +576,24 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
                                             true));
         return;
     }
+    // Key guessing from one address is slowed down by bans, checked before the key.
+    const QString address = request.remoteAddress().toString();
+    qint64 retryAfter = 0;
+    if (const auto banned = m_bans.refusal(address, &retryAfter)) {
+        replyError(responder, errors, *banned, {{QByteArrayLiteral("Retry-After"), QByteArray::number(retryAfter)}});
+        return;
+    }
     const auto auth = authenticate(request, surface);
     if (const ApiError *error = std::get_if<ApiError>(&auth)) {
+        if (m_bans.failed(address)) {
+            // Once per ban; the address only, never what key was tried.
+            qWarning("onegate: %s is refused for a while after %d requests with a wrong or missing access key",
+                     qUtf8Printable(address), AuthBans::kFailures);
+        }
         replyError(responder, errors, *error);
         return;
     }
+    m_bans.succeeded(address);
     const Caller &caller = std::get<Caller>(auth);
     switch (endpoint.endpoint) {
     case Endpoint::Health:

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/Config.h"
+#include "http/AuthBans.h"
 #include "http/Authenticator.h"
 #include "http/EndpointTable.h"
 #include "http/HostGuard.h"
@@ -95,9 +96,13 @@ public:
     bool isPaused() const { return m_paused; }
     // What the router has learned of each route and key.
     const HealthBook &health() const { return m_router.health(); }
-    // For tests: the router's clock (breaker cooldowns, cache expiry) and a repeatable
+    // For tests: the gateway's clock (breaker cooldowns, cache expiry, auth bans) and a repeatable
     // balancing.
-    void setRouterClock(const MonotonicClock &clock) { m_router.setClock(clock); }
+    void setRouterClock(const MonotonicClock &clock)
+    {
+        m_router.setClock(clock);
+        m_bans.setClock(clock);
+    }
     void seedRoutePicker(quint32 seed) { m_router.seed(seed); }
 
 Q_SIGNALS:
@@ -148,6 +153,7 @@ private:
     Router m_router;
     Authenticator m_auth;
     OriginGuard m_origins;
+    AuthBans m_bans;
     // The headers every answer to the request being handled carries (its CORS headers).
     HeaderPairs m_replyHeaders;
     HttpFront *m_front = nullptr;

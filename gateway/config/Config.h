@@ -12,13 +12,18 @@ namespace onegate {
 struct AccessKey {
     QString name;
     SecretValue key;
-    QStringList models;  // exact ids, or "*" for all
+    QStringList models;  // exact ids, or prefixes ending in "*" ("claude-*"; "*" for all)
 };
 
-// An access key's allowlist matches by exact id, or everything with "*".
+// An access key's allowlist matches an exact id, or an id that starts with an entry's
+// text before its closing "*" ("*" alone: everything).
 inline bool modelAllowed(const QStringList &allowlist, const QString &model)
 {
-    return allowlist.contains(QStringLiteral("*")) || allowlist.contains(model);
+    for (const QString &entry : allowlist) {
+        if (entry.endsWith(QLatin1Char('*')) ? model.startsWith(QStringView(entry).chopped(1)) : entry == model)
+            return true;
+    }
+    return false;
 }
 
 struct Route {

@@ -663,6 +663,14 @@ std::optional<AccessKey> Parser::parseAccessKey(const QJsonValue &value, const Q
         const auto names = stringList(models, keyPath(path, "models"_L1), false);
         if (!names)
             return std::nullopt;
+        for (qsizetype i = 0; i < names->size(); ++i) {
+            if (names->at(i).chopped(names->at(i).endsWith(u'*') ? 1 : 0).contains(u'*')) {
+                fail(indexPath(keyPath(path, "models"_L1), i),
+                     u"\"%1\": a \"*\" may only end an entry (\"claude-*\" allows every id that starts with "
+                     u"\"claude-\")"_s.arg(names->at(i)));
+                return std::nullopt;
+            }
+        }
         key.models = *names;
     }
     return key;

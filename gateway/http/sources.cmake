@@ -7,3 +7,4 @@ target_sources(onegate_gateway PRIVATE
 target_sources(onegate_gateway PRIVATE http/HttpFront.h http/HttpFront.cpp)
 target_sources(onegate_gateway PRIVATE http/EndpointTable.h http/EndpointTable.cpp)
 target_sources(onegate_gateway PRIVATE http/OriginGuard.h http/OriginGuard.cpp)
+target_sources(onegate_gateway PRIVATE http/AuthBans.h http/AuthBans.cpp)

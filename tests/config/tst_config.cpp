@@ -534,6 +534,19 @@ void TestConfig::contractExample()
     QCOMPARE(config.accessKeys[1].models, (QStringList{u"gpt-4o-mini"_s, u"smart"_s}));
     QVERIFY(modelAllowed(config.accessKeys[1].models, u"smart"_s));
     QVERIFY(!modelAllowed(config.accessKeys[1].models, u"gpt-4o"_s));
+    // Globs: a closing "*" allows every id with that prefix, and only those.
+    const QStringList globs{u"claude-*"_s, u"gpt-4o"_s};
+    QVERIFY(modelAllowed(globs, u"claude-sonnet-4-5"_s));
+    QVERIFY(modelAllowed(globs, u"claude-"_s));
+    QVERIFY(!modelAllowed(globs, u"claude"_s));
+    QVERIFY(!modelAllowed(globs, u"gpt-4o-mini"_s));
+    QVERIFY(modelAllowed(QStringList{u"*"_s}, u"anything"_s));
+    QVERIFY(!modelAllowed(QStringList{}, u"anything"_s));
+    const ConfigResult inner = parseConfig(
+        R"({"access_keys":[{"name":"k","key":"env:K","models":["cl*de"]}]})"_ba, u"g.json"_s);
+    QVERIFY(!inner.ok());
+    QVERIFY2(inner.error.toString().contains(u"access_keys[0].models[0]"_s), qPrintable(inner.error.toString()));
+    QVERIFY(inner.error.toString().contains(u"may only end an entry"_s));
 
     QCOMPARE(config.providers.size(), 4);
     const ProviderSettings &openai = config.providers[0];

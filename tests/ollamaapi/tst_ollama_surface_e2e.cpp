@@ -94,7 +94,7 @@ void OllamaSurfaceE2eTest::initTestCase()
   "ollama": { "listen": "127.0.0.1:0" },
   "router": { "max_attempts": 1 },
   "access_keys": [ { "name": "main", "key": "env:ONEGATE_OLLSURF_KEY", "models": ["*"] },
-                   { "name": "narrow", "key": "env:ONEGATE_OLLSURF_NARROW", "models": ["tool"] } ],
+                   { "name": "narrow", "key": "env:ONEGATE_OLLSURF_NARROW", "models": ["too*"] } ],
   "providers": [
     { "id": "up", "kind": "openai", "base_url": "%1", "proxy": "none", "api_key": "env:ONEGATE_OLLSURF_UPSTREAM",
       "models": ["text", "tool"] } ],

@@ -316,7 +316,10 @@ void TestUiConnect::ollamaClientsUseTheOllamaPort()
     const quint16 port = test::freePort();
     QJsonObject next = m_gateway->editor->document();
     next.insert(u"ollama"_s, QJsonObject{{u"listen"_s, u"127.0.0.1:%1"_s.arg(port)}});
+    int applied = 0;
+    connect(m_gateway->gateway.get(), &GatewayService::configApplied, this, [&applied] { ++applied; });
     QCOMPARE(m_gateway->editor->apply(next), std::nullopt);
+    QTRY_COMPARE(applied, 1);  // the gateway has bound the port
     const QJsonObject fixture =
         QJsonDocument::fromJson(test::FakeUpstream::fixture(u"chat_response_text_recorded.json"_s)).object();
     const QString answer = fixture[u"choices"_s][0][u"message"_s][u"content"_s].toString().trimmed();
