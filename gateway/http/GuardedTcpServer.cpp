@@ -20,7 +20,18 @@ void GuardedTcpServer::incomingConnection(qintptr handle)
         return;
     }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    new RequestSizeGuard(socket, m_maxBodyBytes);  // child of the socket
+    if (findChildren<QTcpSocket *>(Qt::FindDirectChildrenOnly).size() > m_maxConnections) {
+        // Every descriptor held by an idle client is one a real request cannot have:
+        // refuse plainly rather than let the process run out of them.
+        const QByteArray body = QByteArrayLiteral(
+            R"({"error":{"message":"OneGate has too many open connections; try again shortly","type":"server_error","param":null,"code":"too_many_connections"}})");
+        socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: "
+                      + QByteArray::number(body.size()) + "\r\nRetry-After: 1\r\nConnection: close\r\n\r\n" + body);
+        socket->disconnectFromHost();
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        return;
+    }
+    new RequestSizeGuard(socket, m_maxBodyBytes, m_timeouts);  // child of the socket
     addPendingConnection(socket);
 }
 

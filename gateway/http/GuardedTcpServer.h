@@ -1,5 +1,7 @@
 #pragma once
 
+#include "RequestSizeGuard.h"
+
 #include <QTcpServer>
 
 namespace onegate {
@@ -12,13 +14,24 @@ class GuardedTcpServer final : public QTcpServer {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(GuardedTcpServer)
 public:
+    // Connections open at once on one listener; one more is answered 503 and closed.
+    static constexpr int kMaxConnections = 1024;
+
     GuardedTcpServer(qint64 maxBodyBytes, QObject *parent = nullptr);
+    // For tests: smaller limits than the defaults.
+    void setLimits(int maxConnections, RequestSizeGuard::Timeouts timeouts)
+    {
+        m_maxConnections = maxConnections;
+        m_timeouts = timeouts;
+    }
 
 protected:
     void incomingConnection(qintptr handle) override;
 
 private:
     qint64 m_maxBodyBytes;
+    int m_maxConnections = kMaxConnections;
+    RequestSizeGuard::Timeouts m_timeouts;
 };
 
 } // namespace onegate

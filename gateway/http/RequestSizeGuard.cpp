@@ -18,13 +18,22 @@ namespace {
 constexpr int kLingerMs = 3000;
 } // namespace
 
-RequestSizeGuard::RequestSizeGuard(QTcpSocket *socket, qint64 maxBodyBytes)
+RequestSizeGuard::RequestSizeGuard(QTcpSocket *socket, qint64 maxBodyBytes, Timeouts timeouts)
     : QObject(socket)
     , m_socket(socket)
     , m_maxBody(maxBodyBytes)
+    , m_timeouts(timeouts)
+    , m_deadline(new QTimer(this))
 {
     // Connected before QHttpServer sees the socket, so this slot runs first on every read.
     connect(socket, &QTcpSocket::readyRead, this, &RequestSizeGuard::onReadyRead);
+    m_deadline->setSingleShot(true);
+    connect(m_deadline, &QTimer::timeout, this, [this] {
+        const bool headers = m_state == State::Headers;
+        reject(408, "Request Timeout",
+               headers ? QStringLiteral("the request headers did not arrive within %1 s").arg(m_timeouts.headersMs / 1000)
+                       : QStringLiteral("the request body stalled for %1 s").arg(m_timeouts.bodyIdleMs / 1000));
+    });
 }
 
 void RequestSizeGuard::onReadyRead()
@@ -36,8 +45,20 @@ void RequestSizeGuard::onReadyRead()
     // QHttpServer reads everything available on each readyRead, so what is buffered now
     // is exactly what arrived since the last call.
     const QByteArray fresh = m_socket->peek(m_socket->bytesAvailable());
-    if (!scan(fresh.constData(), fresh.size()))
+    if (!scan(fresh.constData(), fresh.size())) {
         m_socket->readAll();  // the server's parser must never see the rejected request
+        return;
+    }
+    // A request's head has its deadline from its first byte on; a body restarts its
+    // own with every read; between requests (an idle keep-alive) there is none.
+    if (m_state == State::Headers) {
+        if (m_line.isEmpty())
+            m_deadline->stop();
+        else if (!m_deadline->isActive())
+            m_deadline->start(m_timeouts.headersMs);
+    } else if (m_state != State::Rejected) {
+        m_deadline->start(m_timeouts.bodyIdleMs);
+    }
 }
 
 bool RequestSizeGuard::scan(const char *data, qint64 size)
@@ -64,6 +85,11 @@ bool RequestSizeGuard::scan(const char *data, qint64 size)
             if (m_line == "\r\n") {
                 m_line.clear();  // an empty line between requests (RFC 9112 section 2.2)
                 break;
+            }
+            if (++m_headerLines > kMaxHeaderLines + 2) {  // the request line, the fields, the blank line
+                reject(431, "Request Header Fields Too Large",
+                       QStringLiteral("more than %1 header fields").arg(kMaxHeaderLines));
+                return false;
             }
             if (m_line.endsWith("\r\n\r\n") && !headersComplete())
                 return false;
@@ -194,6 +220,7 @@ bool RequestSizeGuard::headersComplete()
             return refuse(QStringLiteral("invalid Content-Length"));
     }
     m_line.clear();
+    m_headerLines = 0;
     m_bodyBytes = 0;
     if (chunked) {
         m_state = State::ChunkSize;
@@ -257,6 +284,7 @@ void RequestSizeGuard::reject(int status, const QByteArray &reason, const QStrin
     // complete, headersComplete() has judged it and cleared the line).
     const bool anthropic = m_state == State::Headers && !m_line.isEmpty() ? anthropicHead(m_line) : m_anthropicShape;
     m_state = State::Rejected;
+    m_deadline->stop();
     const ApiError error = ApiError::make(status, QStringLiteral("invalid_request_error"),
                                           status == 413 ? QStringLiteral("request_too_large") : QString(), message);
     const QByteArray body = anthropic ? AnthropicAnswerEncoder::errorBody(error) : openAiErrorBody(error);

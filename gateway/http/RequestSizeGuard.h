@@ -4,8 +4,17 @@
 #include <QObject>
 
 class QTcpSocket;
+class QTimer;
 
 namespace onegate {
+
+// How long a client may take: to send a request's headers once it began them (a
+// slow-loris client holds a connection open this way), and between two reads of a body.
+// Over either: 408 and the connection closed.
+struct ClientTimeouts {
+    int headersMs = 10'000;
+    int bodyIdleMs = 30'000;
+};
 
 // Follows the HTTP/1.1 request framing on one keep-alive connection (headers, then a
 // Content-Length or chunked body) by peeking at each read before QHttpServer consumes
@@ -20,8 +29,11 @@ class RequestSizeGuard final : public QObject {
     Q_DISABLE_COPY_MOVE(RequestSizeGuard)
 public:
     static constexpr qint64 kMaxHeaderBytes = 64 * 1024;
+    static constexpr int kMaxHeaderLines = 100;
 
-    RequestSizeGuard(QTcpSocket *socket, qint64 maxBodyBytes);
+    using Timeouts = ClientTimeouts;
+
+    RequestSizeGuard(QTcpSocket *socket, qint64 maxBodyBytes, Timeouts timeouts = {});
 
 private:
     enum class State { Headers, FixedBody, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Rejected };
@@ -41,6 +53,9 @@ private:
 
     QTcpSocket *m_socket;
     qint64 m_maxBody;
+    Timeouts m_timeouts;
+    QTimer *m_deadline;        // the headers' or the body's, whichever is being read
+    int m_headerLines = 0;
     State m_state = State::Headers;
     bool m_anthropicShape = false;  // the request's errors take Anthropic's shape
     QByteArray m_line;         // header block or current chunk-size / trailer line

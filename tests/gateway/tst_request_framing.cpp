@@ -5,6 +5,9 @@
 // name the Host header's own authority (RFC 9112 section 3.2.2).
 
 #include "GatewayFixture.h"
+#include "http/GuardedTcpServer.h"
+#include "http/HttpFront.h"
+#include "http/HttpResponses.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -87,6 +90,8 @@ private Q_SLOTS:
     void refusedAndNothingAfterServed();
     void absoluteFormNamingThisServerIsServed();
     void plainPipelinedRequestsAreServed();
+    void headerFieldCount();
+    void slowClientsAndTheConnectionCap();
 
 private:
     QByteArray host() const { return "127.0.0.1:" + QByteArray::number(m_gateway.port()); }
@@ -175,6 +180,86 @@ void RequestFramingTest::plainPipelinedRequestsAreServed()
     QCOMPARE(responses(received), 3);
     QCOMPARE(statusOf(received), 200);
     QVERIFY(received.contains("HTTP/1.1 400"));  // {} is no chat request: the gateway's own 400
+}
+
+void RequestFramingTest::headerFieldCount()
+{
+    QByteArray fields;
+    for (int i = 0; i < RequestSizeGuard::kMaxHeaderLines - 2; ++i)
+        fields += "X-Field-" + QByteArray::number(i) + ": v\r\n";
+    const QByteArray fits = exchange(m_gateway.port(), "GET /health HTTP/1.1\r\nHost: " + host() + "\r\n" + fields + "\r\n");
+    QCOMPARE(statusOf(fits), 200);
+    fields += "X-One: v\r\nX-Two: v\r\nX-Three: v\r\n";
+    const QByteArray tooMany = exchange(m_gateway.port(), "GET /health HTTP/1.1\r\nHost: " + host() + "\r\n" + fields + "\r\n");
+    QCOMPARE(statusOf(tooMany), 431);
+    QVERIFY2(messageOf(tooMany).contains(u"header fields"_s), qPrintable(messageOf(tooMany)));
+}
+
+// A listener with small limits: a slow-loris client, a stalled body and one connection
+// too many are refused; an idle keep-alive connection is left alone.
+void RequestFramingTest::slowClientsAndTheConnectionCap()
+{
+    HttpFront front([](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+        sendResponse(responder, 200, "text/plain"_ba, "ok"_ba);
+    });
+    auto *listener = new GuardedTcpServer(1024 * 1024, &front);  // the front owns what it serves
+    GuardedTcpServer &tcp = *listener;
+    tcp.setLimits(2, RequestSizeGuard::Timeouts{300, 300});
+    QVERIFY(tcp.listen(QHostAddress::LocalHost, 0));
+    front.bind(&tcp);
+    const quint16 port = tcp.serverPort();
+    const auto openSocket = [port](QTcpSocket &socket) {
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        return socket.waitForConnected(2000);
+    };
+    const auto readUntilClosed = [](QTcpSocket &socket, int ms) -> QByteArray {
+        QByteArray received;
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < ms && socket.state() == QAbstractSocket::ConnectedState) {
+            QTest::qWait(20);
+            received += socket.readAll();
+        }
+        return received + socket.readAll();
+    };
+
+    QTcpSocket loris;
+    QVERIFY(openSocket(loris));
+    loris.write("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+    const QByteArray lorisGot = readUntilClosed(loris, 3000);
+    QCOMPARE(statusOf(lorisGot), 408);
+    QVERIFY(messageOf(lorisGot).contains(u"headers did not arrive"_s));
+    QCOMPARE(loris.state(), QAbstractSocket::UnconnectedState);
+
+    QTcpSocket stalled;
+    QVERIFY(openSocket(stalled));
+    stalled.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+    const QByteArray stalledGot = readUntilClosed(stalled, 3000);
+    QCOMPARE(statusOf(stalledGot), 408);
+    QVERIFY(messageOf(stalledGot).contains(u"body stalled"_s));
+
+    // Idle between requests: no deadline.
+    QTcpSocket idle;
+    QVERIFY(openSocket(idle));
+    idle.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    QTest::qWait(800);
+    QCOMPARE(idle.state(), QAbstractSocket::ConnectedState);
+    QVERIFY(idle.readAll().startsWith("HTTP/1.1 200"));
+
+    // Two open (idle and a second), the third is one too many.
+    QTRY_COMPARE(tcp.findChildren<QTcpSocket *>(Qt::FindDirectChildrenOnly).size(), 1);  // the refused ones are gone
+    QTcpSocket second;
+    QVERIFY(openSocket(second));
+    QTest::qWait(100);
+    QTcpSocket third;
+    QVERIFY(openSocket(third));
+    const QByteArray refused = readUntilClosed(third, 3000);
+    QCOMPARE(statusOf(refused), 503);
+    QVERIFY(refused.contains("too_many_connections"));
+    // The open ones are still served.
+    second.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    QByteArray answered;
+    QTRY_VERIFY2((answered += second.readAll()).startsWith("HTTP/1.1 200"), answered.constData());
 }
 
 QTEST_GUILESS_MAIN(RequestFramingTest)
