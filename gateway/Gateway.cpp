@@ -577,7 +577,7 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
         return;
     }
     // Key guessing from one address is slowed down by bans, checked before the key.
-    const QString address = request.remoteAddress().toString();
+    const QString address = m_bans.tracking() ? request.remoteAddress().toString() : QString();
     qint64 retryAfter = 0;
     if (const auto banned = m_bans.refusal(address, &retryAfter)) {
         replyError(responder, errors, *banned, {{QByteArrayLiteral("Retry-After"), QByteArray::number(retryAfter)}});
@@ -585,10 +585,11 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
     }
     const auto auth = authenticate(request, surface);
     if (const ApiError *error = std::get_if<ApiError>(&auth)) {
-        if (m_bans.failed(address)) {
+        const QString failedFrom = address.isEmpty() ? request.remoteAddress().toString() : address;
+        if (m_bans.failed(failedFrom)) {
             // Once per ban; the address only, never what key was tried.
             qWarning("onegate: %s is refused for a while after %d requests with a wrong or missing access key",
-                     qUtf8Printable(address), AuthBans::kFailures);
+                     qUtf8Printable(failedFrom), AuthBans::kFailures);
         }
         replyError(responder, errors, *error);
         return;

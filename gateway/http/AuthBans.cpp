@@ -11,6 +11,8 @@ AuthBans::AuthBans(MonotonicClock clock)
 
 std::optional<ApiError> AuthBans::refusal(const QString &address, qint64 *retryAfterSeconds) const
 {
+    if (m_records.isEmpty())
+        return std::nullopt;
     const auto it = m_records.constFind(address);
     if (it == m_records.cend())
         return std::nullopt;
@@ -48,6 +50,8 @@ bool AuthBans::failed(const QString &address)
 
 void AuthBans::succeeded(const QString &address)
 {
+    if (m_records.isEmpty())
+        return;
     const auto it = m_records.find(address);
     if (it != m_records.end())
         it->failures = 0;

@@ -29,6 +29,8 @@ public:
     // A request from `address` failed auth; true when this failure starts a ban (to log).
     bool failed(const QString &address);
     void succeeded(const QString &address);
+    // Whether any address has failed at all: the common case costs no address lookup.
+    bool tracking() const { return !m_records.isEmpty(); }
 
     void setClock(MonotonicClock clock) { m_clock = std::move(clock); }
 
