@@ -15,4 +15,12 @@ QLabel *createPageHeading(QWidget *parent)
     return heading;
 }
 
+QLabel *createWrappingLabel(QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
+    return label;
+}
+
 } // namespace onegate

@@ -38,14 +38,6 @@ constexpr auto kModelPlaceholder = "MODEL-ID";
 // to start without one.
 constexpr auto kAnyKey = "not-needed";
 
-QLabel *wrappingLabel()
-{
-    auto *label = new QLabel;
-    label->setWordWrap(true);
-    label->setTextFormat(Qt::PlainText);
-    return label;
-}
-
 } // namespace
 
 ConnectPage::ConnectPage(const UiServices &services, QWidget *parent)
@@ -54,21 +46,21 @@ ConnectPage::ConnectPage(const UiServices &services, QWidget *parent)
     , m_clients(new ConnectClientModel(this))
     , m_test(new ConnectTest(this))
     , m_heading(createPageHeading())
-    , m_intro(wrappingLabel())
+    , m_intro(createWrappingLabel())
     , m_keyLabel(new QLabel)
     , m_keys(new QComboBox)
     , m_modelLabel(new QLabel)
     , m_models(new QComboBox)
-    , m_hint(wrappingLabel())
-    , m_endpoint(wrappingLabel())
+    , m_hint(createWrappingLabel())
+    , m_endpoint(createWrappingLabel())
     , m_clientList(new QListView)
     , m_forms(new QTabBar)
-    , m_where(wrappingLabel())
+    , m_where(createWrappingLabel())
     , m_snippet(new QPlainTextEdit)
-    , m_note(wrappingLabel())
+    , m_note(createWrappingLabel())
     , m_copy(new QPushButton)
     , m_testButton(new QPushButton)
-    , m_testResult(wrappingLabel())
+    , m_testResult(createWrappingLabel())
 {
     m_keys->setObjectName(u"keyCombo"_s);
     m_models->setObjectName(u"modelCombo"_s);

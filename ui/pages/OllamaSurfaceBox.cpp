@@ -2,6 +2,7 @@
 
 #include "GatewayService.h"
 #include "UserPrompts.h"
+#include "common/PageHeading.h"
 #include "config/ConfigEditor.h"
 #include "config/ListenAddress.h"
 
@@ -22,14 +23,6 @@ namespace {
 
 constexpr quint16 kDefaultPort = 11435;  // beside Ollama's own 11434, never on it
 
-QLabel *wrappedLabel()
-{
-    auto *label = new QLabel;
-    label->setWordWrap(true);
-    label->setTextFormat(Qt::PlainText);
-    return label;
-}
-
 } // namespace
 
 OllamaSurfaceBox::OllamaSurfaceBox(const UiServices &services, QWidget *parent)
@@ -39,8 +32,8 @@ OllamaSurfaceBox::OllamaSurfaceBox(const UiServices &services, QWidget *parent)
     , m_portLabel(new QLabel)
     , m_port(new QSpinBox)
     , m_apply(new QPushButton)
-    , m_note(wrappedLabel())
-    , m_status(wrappedLabel())
+    , m_note(createWrappingLabel())
+    , m_status(createWrappingLabel())
 {
     setObjectName(u"ollamaGroup"_s);
     m_enabled->setObjectName(u"ollamaCheck"_s);

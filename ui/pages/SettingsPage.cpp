@@ -43,9 +43,7 @@ constexpr int kRetentionSettleMs = 1500;
 
 QLabel *noteLabel()
 {
-    auto *label = new QLabel;
-    label->setWordWrap(true);
-    label->setTextFormat(Qt::PlainText);
+    QLabel *label = createWrappingLabel();
     QFont font = label->font();
     font.setPointSizeF(font.pointSizeF() * 0.92);
     label->setFont(font);
