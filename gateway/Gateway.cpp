@@ -529,6 +529,7 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
     if (!origin.isEmpty()) {
         if (!m_origins.allows(origin)) {
             replyError(responder, errors, OriginGuard::refusal(origin));
+            Q_EMIT originRefused(QString::fromUtf8(origin), request.remoteAddress().toString());
             return;
         }
         if (method == Method::Options) {

@@ -107,6 +107,10 @@ public:
 
 Q_SIGNALS:
     void stopped();
+    // A request from a browser origin the config does not allow was refused (403). Emitted
+    // for every such request; the app lists each origin once and offers to allow it.
+    // `address` is the client's IP address.
+    void originRefused(const QString &origin, const QString &address);
 
 private:
     struct Listener {

@@ -32,6 +32,8 @@ ListenResult GatewayService::start(std::shared_ptr<const Config> config, UsageRe
         joinThread();
         Q_EMIT stopped();
     });
+    // Queued: the gateway thread never waits for the app.
+    connect(m_gateway, &Gateway::originRefused, this, &GatewayService::originRefused, Qt::QueuedConnection);
     m_thread.start();
     QMetaObject::invokeMethod(
         m_gateway,

@@ -49,6 +49,8 @@ Q_SIGNALS:
     // One per applyConfig() call, in call order. A listen change that failed is reported
     // in result.listen (e.g. addressInUse), with the old address still serving.
     void configApplied(const onegate::ConfigApplyResult &result);
+    // A browser origin the config does not allow was refused (Gateway::originRefused).
+    void originRefused(const QString &origin, const QString &address);
 
 private:
     void joinThread();
