@@ -5,6 +5,7 @@
 #include "http/HttpFront.h"
 #include "http/HttpResponses.h"
 #include "http/OriginGuard.h"
+#include "limits/MemoryLimitLedger.h"
 #include "dialects/AnthropicMessagesClient.h"
 #include "dialects/AnthropicRequestDecoder.h"
 #include "dialects/AnthropicTokenEstimate.h"
@@ -229,9 +230,11 @@ Gateway::Gateway(std::shared_ptr<const Config> config, UsageRecorder *usage, QOb
     , m_router(*m_config)
     , m_auth(m_config->accessKeys, m_config->authRequired)
     , m_origins(m_config->cors)
+    , m_limiter(std::make_shared<KeyLimiter>(std::make_unique<MemoryLimitLedger>()))
     , m_catalog(new ModelCatalog(600, this))
     , m_createdAt(QDateTime::currentSecsSinceEpoch())
 {
+    m_limiter->setAlertHandler([this](const BudgetAlert &alert) { Q_EMIT budgetAlert(alert); });
     for (const ProviderSettings &provider : m_config->providers)
         m_providers.insert(provider.id, ProviderRuntime::create(provider, this));
 }
@@ -273,6 +276,7 @@ ListenResult Gateway::openListener(const QString &host, quint16 port, qint64 max
 
 ListenResult Gateway::listen(const QString &host, quint16 port)
 {
+    restoreMonth();
     Listener listener;
     const ListenResult result = openListener(host, port, m_config->maxBodyBytes, listener);
     if (!result.ok())
@@ -284,6 +288,21 @@ ListenResult Gateway::listen(const QString &host, quint16 port)
     m_front->bind(m_listener.tcp);
     applyOllamaSurface();
     return result;
+}
+
+void Gateway::restoreMonth()
+{
+    // Budgets are monthly and a restart must not reset them: this month's spending is
+    // read back from usage.db once, before the first request is served.
+    if (m_monthRestored || !m_usage)
+        return;
+    m_monthRestored = true;
+    QString error;
+    const QList<KeyModelTokens> totals = m_usage->keyTokensSince(monthStartMs(m_limiter->now()), &error);
+    if (!error.isEmpty())
+        qWarning("onegate: this month's spending could not be read back (%s); budgets count from now",
+                 qUtf8Printable(error));
+    m_limiter->restoreMonth(totals, *m_config);
 }
 
 HttpFront *Gateway::makeFront(Surface surface)
@@ -492,7 +511,7 @@ std::variant<Caller, ApiError> Gateway::authenticate(const QHttpServerRequest &r
     // loopback-only Ollama port, no key means this computer's own user. A key that is
     // sent is still checked, and its allowlist applies.
     if (surface == Surface::Ollama && isLoopbackHost(m_ollamaAt.host) && Authenticator::presentedKey(request).isEmpty())
-        return Caller{QStringLiteral("ollama"), {QStringLiteral("*")}};
+        return Caller{QStringLiteral("ollama"), {QStringLiteral("*")}, {}};
     return m_auth.authenticate(request);
 }
 
@@ -597,6 +616,10 @@ void Gateway::handle(const QHttpServerRequest &request, QHttpServerResponder &&r
     }
     m_bans.succeeded(address);
     const Caller &caller = std::get<Caller>(auth);
+    if (const auto expired = m_limiter->expired(caller)) {
+        replyError(responder, errors, *expired);
+        return;
+    }
     switch (endpoint.endpoint) {
     case Endpoint::Health:
     case Endpoint::OllamaRoot:
@@ -836,6 +859,13 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
         reply(responder, 200, kJson, ollamaLoadAnswer(chat.model, endpoint == Endpoint::OllamaChat));
         return;
     }
+    // The key's limits: counted before routing, so a refused request costs nothing.
+    KeyLimiter::Verdict limited = m_limiter->admit(caller);
+    if (limited.refusal) {
+        reject(responder, errors, *limited.refusal, record, limited.headers);
+        return;
+    }
+    m_replyHeaders.append(limited.headers);
     // The router stage: the model's candidate routes, in the order this request tries
     // them, and the response cache in front of them.
     auto routed = m_router.route(chat.model, chat.untranslatable ? chat.native : chat.body, inbound.cacheScope,
@@ -866,6 +896,7 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
     setup.metrics = &m_router.metrics();
     setup.keepAliveMs = m_config->streamKeepAliveMs;
     setup.responseHeaders = m_replyHeaders;
+    setup.limitTicket = std::move(limited.ticket);
 
     // Relay.
     auto *exchange = new ChatExchange(std::move(responder), std::move(setup), this);
@@ -915,14 +946,22 @@ void Gateway::handleCountTokens(const Caller &caller, const QHttpServerRequest &
 }
 
 void Gateway::reject(QHttpServerResponder &responder, const ClientDialect &dialect, const ApiError &error,
-                     UsageRecord record)
+                     UsageRecord record, const HeaderPairs &headers)
 {
-    replyError(responder, dialect, error);
+    replyError(responder, dialect, error, headers);
     if (!m_usage)
         return;
     record.status = error.status;
     record.error = error.message;
     m_usage->record(record);
+}
+
+QList<KeyStandingRow> Gateway::keyStandings()
+{
+    QList<KeyStandingRow> rows;
+    for (const AccessKey &key : m_config->accessKeys)
+        rows.append({key.name, key.limits, m_limiter->standing(key.name, key.limits)});
+    return rows;
 }
 
 void Gateway::fetchProviderModels(const QString &providerId, bool refresh, ModelCatalog::Callback done)

@@ -7,6 +7,7 @@
 #include "http/HostGuard.h"
 #include "http/HttpResponses.h"
 #include "http/OriginGuard.h"
+#include "limits/KeyLimiter.h"
 #include "routing/ModelCatalog.h"
 #include "routing/Router.h"
 
@@ -50,6 +51,13 @@ struct OllamaListenResult {
 // that arrives from now on. `listen` is the port now serving; when the config named a
 // new address that could not be bound (`listenChanged` and `listen.error`, e.g. the port
 // is in use), the old address keeps serving and the rest of the config still applies.
+// One configured access key, its limits and where it stands against them now.
+struct KeyStandingRow {
+    QString name;
+    AccessKeyLimits limits;
+    KeyStanding standing;
+};
+
 struct ConfigApplyResult {
     QString error;
     bool listenChanged = false;
@@ -94,6 +102,8 @@ public:
     // /health says "paused". The listener stays bound so the port is kept.
     void setPaused(bool paused) { m_paused = paused; }
     bool isPaused() const { return m_paused; }
+    // Every configured access key with its limits and its use of them now.
+    QList<KeyStandingRow> keyStandings();
     // What the router has learned of each route and key.
     const HealthBook &health() const { return m_router.health(); }
     // For tests: the gateway's clock (breaker cooldowns, cache expiry, auth bans) and a repeatable
@@ -104,6 +114,9 @@ public:
         m_bans.setClock(clock);
     }
     void seedRoutePicker(quint32 seed) { m_router.seed(seed); }
+    // For tests: the wall clock of access-key limits (windows, months, expiry), ms since
+    // the epoch.
+    void setLimitsClock(const KeyLimiter::WallClock &clock) { m_limiter->setClock(clock); }
 
 Q_SIGNALS:
     void stopped();
@@ -111,6 +124,9 @@ Q_SIGNALS:
     // for every such request; the app lists each origin once and offers to allow it.
     // `address` is the client's IP address.
     void originRefused(const QString &origin, const QString &address);
+    // An access key's spending this month crossed its warning threshold or its budget
+    // (once per key, level and month; also at start when the month was already past it).
+    void budgetAlert(const onegate::BudgetAlert &alert);
 
 private:
     struct Listener {
@@ -129,6 +145,7 @@ private:
     // Opens, moves or closes the Ollama surface's listener to match the config.
     void applyOllamaSurface();
     HttpFront *makeFront(Surface surface);
+    void restoreMonth();
     std::optional<ApiError> checkHost(const QHttpServerRequest &request, Surface surface) const;
     std::variant<Caller, ApiError> authenticate(const QHttpServerRequest &request, Surface surface) const;
     void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder, Surface surface);
@@ -149,7 +166,7 @@ private:
                     Endpoint endpoint);
     void handleCountTokens(const Caller &caller, const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void reject(QHttpServerResponder &responder, const ClientDialect &dialect, const ApiError &error,
-                UsageRecord record);
+                UsageRecord record, const HeaderPairs &headers = {});
     void checkStopped();
 
     std::shared_ptr<const Config> m_config;
@@ -158,6 +175,9 @@ private:
     Authenticator m_auth;
     OriginGuard m_origins;
     AuthBans m_bans;
+    // Shared with the tickets of requests in flight, which may outlive a reload.
+    std::shared_ptr<KeyLimiter> m_limiter;
+    bool m_monthRestored = false;
     // The headers every answer to the request being handled carries (its CORS headers).
     HeaderPairs m_replyHeaders;
     HttpFront *m_front = nullptr;

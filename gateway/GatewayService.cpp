@@ -34,6 +34,7 @@ ListenResult GatewayService::start(std::shared_ptr<const Config> config, UsageRe
     });
     // Queued: the gateway thread never waits for the app.
     connect(m_gateway, &Gateway::originRefused, this, &GatewayService::originRefused, Qt::QueuedConnection);
+    connect(m_gateway, &Gateway::budgetAlert, this, &GatewayService::budgetAlert, Qt::QueuedConnection);
     m_thread.start();
     QMetaObject::invokeMethod(
         m_gateway,
@@ -70,17 +71,29 @@ void GatewayService::fetchProviderModels(const QString &providerId, bool refresh
     });
 }
 
-void GatewayService::fetchHealth(QObject *receiver, std::function<void(const HealthSnapshot &)> done)
+template<typename Result>
+void GatewayService::ask(QObject *receiver, std::function<Result(Gateway &)> produce,
+                         std::function<void(const Result &)> done)
 {
     Gateway *gateway = m_gateway;
     if (!gateway)
         return;
     QPointer<QObject> target(receiver);
-    QMetaObject::invokeMethod(gateway, [gateway, target, done] {
-        const HealthSnapshot snapshot = gateway->health().snapshot();
+    QMetaObject::invokeMethod(gateway, [gateway, target, produce = std::move(produce), done = std::move(done)] {
+        const Result result = produce(*gateway);
         if (target)
-            QMetaObject::invokeMethod(target, [done, snapshot] { done(snapshot); });
+            QMetaObject::invokeMethod(target, [done, result] { done(result); });
     });
+}
+
+void GatewayService::fetchHealth(QObject *receiver, std::function<void(const HealthSnapshot &)> done)
+{
+    ask<HealthSnapshot>(receiver, [](Gateway &gateway) { return gateway.health().snapshot(); }, std::move(done));
+}
+
+void GatewayService::fetchKeyStandings(QObject *receiver, std::function<void(const QList<KeyStandingRow> &)> done)
+{
+    ask<QList<KeyStandingRow>>(receiver, [](Gateway &gateway) { return gateway.keyStandings(); }, std::move(done));
 }
 
 bool GatewayService::applyConfig(std::shared_ptr<const Config> config)

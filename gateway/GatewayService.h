@@ -41,6 +41,9 @@ public:
     // What the router knows of each route and key now (HealthBook); `done` runs on
     // `receiver`'s thread (skipped if the receiver is gone by then).
     void fetchHealth(QObject *receiver, std::function<void(const HealthSnapshot &)> done);
+    // Every access key's limits and its use of them now (Gateway::keyStandings); `done`
+    // runs on `receiver`'s thread (skipped if the receiver is gone by then).
+    void fetchKeyStandings(QObject *receiver, std::function<void(const QList<KeyStandingRow> &)> done);
     // Pauses or resumes answering the API (see Gateway::setPaused).
     void setPaused(bool paused);
 
@@ -51,9 +54,14 @@ Q_SIGNALS:
     void configApplied(const onegate::ConfigApplyResult &result);
     // A browser origin the config does not allow was refused (Gateway::originRefused).
     void originRefused(const QString &origin, const QString &address);
+    // An access key's spending crossed its warning threshold or its budget (Gateway::budgetAlert).
+    void budgetAlert(const onegate::BudgetAlert &alert);
 
 private:
     void joinThread();
+    // Runs `produce` on the gateway thread and hands its result to `done` on `receiver`'s.
+    template<typename Result>
+    void ask(QObject *receiver, std::function<Result(Gateway &)> produce, std::function<void(const Result &)> done);
 
     QThread m_thread;
     Gateway *m_gateway = nullptr;

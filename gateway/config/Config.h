@@ -9,10 +9,24 @@
 
 namespace onegate {
 
+// What one access key may spend (CONTRACT.md section 2b). Zero means no limit. Every
+// limit is enforced by KeyLimiter (gateway/limits) on the model calls a key makes.
+struct AccessKeyLimits {
+    qint64 expiresMs = 0;    // ms since the epoch (UTC) from which the key is refused; 0 never
+    int rpm = 0;             // requests in any 60 s
+    int tpm = 0;             // tokens (prompt + completion) in any 60 s
+    int maxConcurrent = 0;   // model calls in flight at once
+    double monthlyBudget = 0;  // money per UTC calendar month, at the config's prices
+    double warnAt = 0.8;       // the fraction of the budget at which the user is warned
+    bool limitsRate() const { return rpm > 0 || tpm > 0; }
+    friend bool operator==(const AccessKeyLimits &, const AccessKeyLimits &) = default;
+};
+
 struct AccessKey {
     QString name;
     SecretValue key;
     QStringList models;  // exact ids, or prefixes ending in "*" ("claude-*"; "*" for all)
+    AccessKeyLimits limits;
 };
 
 // An access key's allowlist matches an exact id, or an id that starts with an entry's

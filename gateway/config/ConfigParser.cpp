@@ -4,6 +4,7 @@
 #include "config/ListenAddress.h"
 #include "secrets/SecretReference.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -196,6 +197,8 @@ private:
     bool parseModels(const QJsonValue &value, Config &config);
 
     std::optional<AccessKey> parseAccessKey(const QJsonValue &value, const QString &path);
+    bool parseKeyLimits(const QJsonObject &entry, const QString &path, AccessKeyLimits &limits);
+    bool parseBudget(const QJsonValue &value, const QString &path, AccessKeyLimits &limits);
 
     std::optional<ProviderSettings> parseProvider(const QJsonValue &value, const QString &path);
     bool parseKind(const QJsonObject &object, const QString &path, ProviderSettings &provider);
@@ -644,7 +647,10 @@ bool Parser::checkAuthScope(const Config &config)
 std::optional<AccessKey> Parser::parseAccessKey(const QJsonValue &value, const QString &path)
 {
     const auto entry = object(value, path);
-    if (!entry || !checkKeys(*entry, path, {"name"_L1, "key"_L1, "models"_L1})
+    if (!entry
+        || !checkKeys(*entry, path,
+                      {"name"_L1, "key"_L1, "models"_L1, "expires"_L1, "rpm"_L1, "tpm"_L1, "max_concurrent"_L1,
+                       "budget"_L1})
         || !require(*entry, path, "name"_L1) || !require(*entry, path, "key"_L1))
         return std::nullopt;
     AccessKey key;
@@ -673,7 +679,53 @@ std::optional<AccessKey> Parser::parseAccessKey(const QJsonValue &value, const Q
         }
         key.models = *names;
     }
+    if (!parseKeyLimits(*entry, path, key.limits))
+        return std::nullopt;
     return key;
+}
+
+bool Parser::parseKeyLimits(const QJsonObject &entry, const QString &path, AccessKeyLimits &limits)
+{
+    const QJsonValue expires = entry.value("expires"_L1);
+    if (!expires.isUndefined()) {
+        const auto text = string(expires, keyPath(path, "expires"_L1));
+        if (!text)
+            return false;
+        // RFC 3339 in UTC only ("Z"): a local time would expire at a different moment on
+        // every machine that reads the same file.
+        const QDateTime at = QDateTime::fromString(*text, Qt::ISODate);
+        if (!text->endsWith(u'Z') || !at.isValid() || !text->contains(u'T'))
+            return fail(keyPath(path, "expires"_L1),
+                        u"\"%1\": expected an RFC 3339 UTC time such as \"2027-01-31T00:00:00Z\""_s.arg(*text));
+        limits.expiresMs = at.toMSecsSinceEpoch();
+    }
+    constexpr int kMax = 1'000'000'000;
+    return optionalInteger(entry, path, "rpm"_L1, 1, kMax, limits.rpm)
+        && optionalInteger(entry, path, "tpm"_L1, 1, kMax, limits.tpm)
+        && optionalInteger(entry, path, "max_concurrent"_L1, 1, 100'000, limits.maxConcurrent)
+        && parseBudget(entry.value("budget"_L1), keyPath(path, "budget"_L1), limits);
+}
+
+bool Parser::parseBudget(const QJsonValue &value, const QString &path, AccessKeyLimits &limits)
+{
+    if (value.isUndefined())
+        return true;
+    const auto budget = object(value, path);
+    if (!budget || !checkKeys(*budget, path, {"monthly"_L1, "warn_at"_L1}) || !require(*budget, path, "monthly"_L1))
+        return false;
+    const QJsonValue monthly = budget->value("monthly"_L1);
+    if (!monthly.isDouble() || !(monthly.toDouble() > 0) || monthly.toDouble() > 1e12)
+        return fail(keyPath(path, "monthly"_L1),
+                    u"expected a number above 0 (money per month, in the currency of the model prices)"_s);
+    limits.monthlyBudget = monthly.toDouble();
+    const QJsonValue warnAt = budget->value("warn_at"_L1);
+    if (!warnAt.isUndefined()) {
+        if (!warnAt.isDouble() || !(warnAt.toDouble() > 0) || warnAt.toDouble() > 1)
+            return fail(keyPath(path, "warn_at"_L1),
+                        u"expected a fraction above 0 and at most 1 (0.8 warns at 80 % of the budget)"_s);
+        limits.warnAt = warnAt.toDouble();
+    }
+    return true;
 }
 
 std::optional<ProviderSettings> Parser::parseProvider(const QJsonValue &value,

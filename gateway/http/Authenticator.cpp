@@ -31,7 +31,7 @@ Authenticator::Authenticator(const QList<AccessKey> &keys, bool required)
 {
     for (const AccessKey &key : keys) {
         if (key.key.isResolved())
-            m_entries.append({digestOf(key.key.value), Caller{key.name, key.models}});
+            m_entries.append({digestOf(key.key.value), Caller{key.name, key.models, key.limits}});
     }
 }
 
@@ -54,7 +54,7 @@ std::variant<Caller, ApiError> Authenticator::authenticate(const QHttpServerRequ
 std::variant<Caller, ApiError> Authenticator::authenticateKey(const QByteArray &presented) const
 {
     if (!m_required)
-        return Caller{QStringLiteral("anonymous"), {QStringLiteral("*")}};
+        return Caller{QStringLiteral("anonymous"), {QStringLiteral("*")}, {}};
     if (!presented.isEmpty()) {
         const QByteArray digest = digestOf(presented);
         const Entry *match = nullptr;

@@ -13,11 +13,13 @@ namespace onegate {
 
 struct ApiError;
 
-// Who is calling: the access key's config name and the models it may use. With auth
-// turned off (loopback only) every caller is the anonymous client allowed everything.
+// Who is calling: the access key's config name, the models it may use and its limits.
+// With auth turned off (loopback only) every caller is the anonymous client allowed
+// everything.
 struct Caller {
     QString keyName;
     QStringList models;
+    AccessKeyLimits limits;
     bool allows(const QString &model) const { return modelAllowed(models, model); }
 };
 

@@ -394,6 +394,8 @@ void ChatExchange::finishAfterRecord(int status, const QString &error, std::func
         record.provider.clear();
         record.upstreamModel.clear();
     }
+    if (m_setup.limitTicket)
+        m_setup.limitTicket->settle(*m_setup.config, record);
     if (m_setup.metrics) {
         m_setup.metrics->requestFinished(record.requestedModel, record.provider, status,
                                          double(record.latencyMs) / 1000.0,

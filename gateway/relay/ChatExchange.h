@@ -5,6 +5,7 @@
 #include "cache/StreamCapture.h"
 #include "dialects/ClientDialect.h"
 #include "http/HttpResponses.h"
+#include "limits/KeyLimiter.h"
 #include "routing/RoutePlan.h"
 #include "usage/UsageRecord.h"
 
@@ -64,8 +65,11 @@ public:
         // (if it has one); after the provider has begun answering, such a wait also ends
         // the chance to fail over, since the response head must go out first.
         int keepAliveMs = 10'000;
-        // Headers every answer carries besides the route's (an allowed origin's CORS headers).
+        // Headers every answer carries besides the route's (an allowed origin's CORS
+        // headers, the key's rate-limit headers).
         HeaderPairs responseHeaders;
+        // The request's place in its access key's limits: settled with the usage row.
+        std::unique_ptr<LimitTicket> limitTicket;
     };
 
     ChatExchange(QHttpServerResponder &&responder, Setup setup, QObject *parent = nullptr);

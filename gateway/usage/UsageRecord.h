@@ -27,4 +27,17 @@ struct UsageRecord {
     bool cacheHit = false;  // answered from the response cache: no provider, no tokens used
 };
 
+// The tokens one access key spent on one model since some time (UsageStore::keyTokensSince):
+// what budgets are rebuilt from when the gateway starts.
+struct KeyModelTokens {
+    QString accessKey;
+    QString requestedModel;
+    QString upstreamModel;
+    qint64 requestsWithTokens = 0;
+    qint64 promptTokens = 0;
+    qint64 completionTokens = 0;
+    qint64 cachedTokens = 0;
+    qint64 cacheWriteTokens = 0;
+};
+
 } // namespace onegate

@@ -105,6 +105,18 @@ public:
         return {};
     }
 
+    // Storage thread. What is queued goes in first, so the totals include it.
+    QList<KeyModelTokens> keyTokensSince(qint64 sinceMs, QString *error)
+    {
+        drain();
+        if (!m_store) {
+            if (error)
+                *error = u"the usage database is not open"_s;
+            return {};
+        }
+        return m_store->keyTokensSince(sinceMs, error);
+    }
+
     void closeStore()
     {
         {
@@ -277,6 +289,22 @@ void UsageRecorder::flush()
     // enqueued before this call is committed.
     QMetaObject::invokeMethod(worker, [worker] { worker->drain(); },
                               Qt::BlockingQueuedConnection);
+}
+
+QList<KeyModelTokens> UsageRecorder::keyTokensSince(qint64 sinceMs, QString *error)
+{
+    QList<KeyModelTokens> totals;
+    if (!m_thread.isRunning()) {
+        if (error)
+            *error = u"the usage recorder is not open"_s;
+        return totals;
+    }
+    Q_ASSERT(QThread::currentThread() != &m_thread);
+    UsageWorker *worker = m_worker.get();
+    QMetaObject::invokeMethod(
+        worker, [worker, sinceMs, &totals, error] { totals = worker->keyTokensSince(sinceMs, error); },
+        Qt::BlockingQueuedConnection);
+    return totals;
 }
 
 void UsageRecorder::stop()

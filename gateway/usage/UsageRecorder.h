@@ -51,6 +51,11 @@ public:
     // afterwards are reported as dropped. open() may be called again afterwards.
     void stop();
 
+    // The tokens each access key spent on each model from `sinceMs` on, read on the
+    // storage thread after everything recorded before this call is committed. Blocks; call
+    // from any thread but the storage thread. Empty (with *error) when not open.
+    QList<KeyModelTokens> keyTokensSince(qint64 sinceMs, QString *error = nullptr);
+
     // Rows lost since construction because writing failed twice or came after stop().
     qint64 droppedRecords() const;
 

@@ -402,6 +402,34 @@ qint64 UsageStore::pruneOlderThan(qint64 cutoffMs, QString *error)
     return query.numRowsAffected();
 }
 
+QList<KeyModelTokens> UsageStore::keyTokensSince(qint64 sinceMs, QString *error) const
+{
+    QList<KeyModelTokens> totals;
+    if (!isOpen()) {
+        setError(error, u"usage database is not open"_s);
+        return totals;
+    }
+    // usage_time_ms_idx makes it a range scan; aggregated in SQL so a month of rows
+    // never crosses into C++ one by one.
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.prepare(u"SELECT access_key, requested_model, upstream_model, "
+                  u"SUM(CASE WHEN prompt_tokens + completion_tokens > 0 THEN 1 ELSE 0 END), SUM(prompt_tokens), "
+                  u"SUM(completion_tokens), SUM(cached_tokens), SUM(cache_write_tokens) FROM usage "
+                  u"WHERE time_ms >= ? GROUP BY access_key, requested_model, upstream_model"_s);
+    query.addBindValue(sinceMs);
+    if (!query.exec()) {
+        setError(error, describe(u"cannot read usage totals"_s, query.lastError()));
+        return totals;
+    }
+    while (query.next()) {
+        totals.append({query.value(0).toString(), query.value(1).toString(), query.value(2).toString(),
+                       query.value(3).toLongLong(), query.value(4).toLongLong(), query.value(5).toLongLong(),
+                       query.value(6).toLongLong(), query.value(7).toLongLong()});
+    }
+    return totals;
+}
+
 QList<UsageRecord> UsageStore::recent(int limit) const
 {
     QList<UsageRecord> records;

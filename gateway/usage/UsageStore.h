@@ -48,6 +48,9 @@ public:
     // Deletes the rows whose time_ms is before `cutoffMs` (ms since the epoch): the
     // retention the user chose. Returns how many were deleted, or -1 (and *error).
     qint64 pruneOlderThan(qint64 cutoffMs, QString *error = nullptr);
+    // Per access key and model, the tokens of the rows from `sinceMs` on (cache hits and
+    // refusals count no tokens). Empty on error, with *error set.
+    QList<KeyModelTokens> keyTokensSince(qint64 sinceMs, QString *error = nullptr) const;
     // Newest first (by time_ms, then insertion order); empty on error.
     QList<UsageRecord> recent(int limit) const;
     // "ok", or what the engine reports as wrong. Drivers without a check report "ok".

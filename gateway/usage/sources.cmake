@@ -1,5 +1,7 @@
 target_sources(onegate_gateway PRIVATE
     usage/UsageRecord.h
+    usage/UsageCost.h
+    usage/UsageCost.cpp
     usage/UsageStore.h
     usage/UsageStore.cpp
     usage/UsageRecorder.h

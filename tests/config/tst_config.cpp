@@ -212,6 +212,37 @@ void TestConfig::errors_data()
     row("access key model empty",
         R"({"access_keys":[{"name":"a","key":"env:K","models":["x",""]}]})"_ba,
         u"access_keys[0].models[1]: must not be empty"_s);
+    row("access key expiry without Z",
+        R"({"access_keys":[{"name":"a","key":"env:K","expires":"2027-01-31T00:00:00"}]})"_ba,
+        u"access_keys[0].expires: \"2027-01-31T00:00:00\": expected an RFC 3339 UTC time such as "
+        u"\"2027-01-31T00:00:00Z\""_s);
+    row("access key expiry a date only",
+        R"({"access_keys":[{"name":"a","key":"env:K","expires":"2027-01-31Z"}]})"_ba,
+        u"access_keys[0].expires: \"2027-01-31Z\": expected an RFC 3339 UTC time such as "
+        u"\"2027-01-31T00:00:00Z\""_s);
+    row("access key rpm zero", R"({"access_keys":[{"name":"a","key":"env:K","rpm":0}]})"_ba,
+        u"access_keys[0].rpm: expected an integer from 1 to 1000000000"_s);
+    row("access key tpm fraction", R"({"access_keys":[{"name":"a","key":"env:K","tpm":1.5}]})"_ba,
+        u"access_keys[0].tpm: expected an integer from 1 to 1000000000"_s);
+    row("access key max_concurrent text",
+        R"({"access_keys":[{"name":"a","key":"env:K","max_concurrent":"4"}]})"_ba,
+        u"access_keys[0].max_concurrent: expected an integer from 1 to 100000"_s);
+    row("access key budget a number", R"({"access_keys":[{"name":"a","key":"env:K","budget":20}]})"_ba,
+        u"access_keys[0].budget: expected an object"_s);
+    row("access key budget without monthly",
+        R"({"access_keys":[{"name":"a","key":"env:K","budget":{"warn_at":0.5}}]})"_ba,
+        u"access_keys[0].budget.monthly: missing required key"_s);
+    row("access key budget zero",
+        R"({"access_keys":[{"name":"a","key":"env:K","budget":{"monthly":0}}]})"_ba,
+        u"access_keys[0].budget.monthly: expected a number above 0 (money per month, in the currency of the "
+        u"model prices)"_s);
+    row("access key warn_at over 1",
+        R"({"access_keys":[{"name":"a","key":"env:K","budget":{"monthly":5,"warn_at":80}}]})"_ba,
+        u"access_keys[0].budget.warn_at: expected a fraction above 0 and at most 1 (0.8 warns at 80 % of the "
+        u"budget)"_s);
+    row("access key budget unknown key",
+        R"({"access_keys":[{"name":"a","key":"env:K","budget":{"monthly":5,"daily":1}}]})"_ba,
+        u"access_keys[0].budget.daily: unknown key"_s);
 
     // providers: shape, id, kind, base_url
     row("providers not an array", R"({"providers":{}})"_ba, u"providers: expected an array"_s);
@@ -547,6 +578,20 @@ void TestConfig::contractExample()
     QVERIFY(!inner.ok());
     QVERIFY2(inner.error.toString().contains(u"access_keys[0].models[0]"_s), qPrintable(inner.error.toString()));
     QVERIFY(inner.error.toString().contains(u"may only end an entry"_s));
+    // Limits (CONTRACT.md section 2b): absent means none.
+    QCOMPARE(config.accessKeys[0].limits, AccessKeyLimits{});
+    const ConfigResult limited = parseConfig(
+        R"({"access_keys":[{"name":"k","key":"env:K","expires":"2027-01-31T00:00:00Z","rpm":60,"tpm":200000,)"
+        R"("max_concurrent":4,"budget":{"monthly":20.0,"warn_at":0.9}}]})"_ba,
+        u"l.json"_s);
+    QVERIFY2(limited.ok(), qPrintable(limited.error.toString()));
+    const AccessKeyLimits &limits = limited.config->accessKeys[0].limits;
+    QCOMPARE(limits.expiresMs, QDateTime(QDate(2027, 1, 31), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch());
+    QCOMPARE(limits.rpm, 60);
+    QCOMPARE(limits.tpm, 200000);
+    QCOMPARE(limits.maxConcurrent, 4);
+    QCOMPARE(limits.monthlyBudget, 20.0);
+    QCOMPARE(limits.warnAt, 0.9);
 
     QCOMPARE(config.providers.size(), 4);
     const ProviderSettings &openai = config.providers[0];
@@ -898,7 +943,7 @@ void TestConfig::resolve()
     store.setFailure(keychainFailure);
 
     Config config;
-    config.accessKeys.append({u"a"_s, {reference, {}, {}}, {u"*"_s}});
+    config.accessKeys.append({u"a"_s, {reference, {}, {}}, {u"*"_s}, {}});
     ProviderSettings provider;
     provider.apiKeys.append({reference, {}, {}});
     config.providers.append(provider);
