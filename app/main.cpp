@@ -2,6 +2,7 @@
 #include "DesktopApp.h"
 #include "common/AppSettings.h"
 #include "HeadlessApp.h"
+#include "LogHygiene.h"
 #include "SignalWatcher.h"
 
 #include <QApplication>
@@ -40,6 +41,8 @@ void describeApplication()
 
 int main(int argc, char *argv[])
 {
+    // Before any Qt object logs anything: no log level may print a request's key.
+    onegate::installLogHygiene();
     const auto commandLine = onegate::CommandLine::parse(argumentsOf(argc, argv));
     switch (commandLine.action) {
     case onegate::CommandLine::Action::Error:

@@ -20,6 +20,7 @@
 #include "dialects/OllamaErrors.h"
 #include "dialects/OllamaRequestDecoder.h"
 #include "dialects/ModelDescriptions.h"
+#include "dialects/RequestBody.h"
 #include "relay/CountTokensRelay.h"
 #include "http/EndpointTable.h"
 #include "relay/ChatExchange.h"
@@ -839,6 +840,19 @@ void Gateway::handleChat(const Caller &caller, const QHttpServerRequest &request
     ChatEnvelope &chat = std::get<ChatEnvelope>(decoded);
     if (errors.wire() == WireDialect::OllamaApi)
         chat.model = ollamaModelId(chat.model);
+    // No provider has ids this long; a longer one would be echoed in errors and stored in
+    // every usage row it touches.
+    constexpr qsizetype kMaxModelId = 256;
+    if (chat.model.size() > kMaxModelId) {
+        record.requestedModel = chat.model.left(kMaxModelId);
+        reject(responder, errors,
+               ApiError::invalidRequest(QStringLiteral("model: at most %1 characters (this one has %2)")
+                                            .arg(kMaxModelId)
+                                            .arg(chat.model.size()),
+                                        QStringLiteral("model")),
+               record);
+        return;
+    }
     record.requestedModel = chat.model;
     if (!caller.allows(chat.model)) {
         reject(responder, errors,
@@ -913,18 +927,16 @@ void Gateway::handleCountTokens(const Caller &caller, const QHttpServerRequest &
                                 QHttpServerResponder &&responder)
 {
     // Only what counting needs is checked here (no max_tokens, as Anthropic's own).
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(request.body(), &parseError);
-    const QJsonObject body = document.object();
+    auto parsed = requestObject(request.body(),
+                                QStringLiteral("There was an error parsing the body of your request: %1 at offset %2"));
+    if (const ApiError *error = std::get_if<ApiError>(&parsed)) {
+        replyError(responder, kAnthropicErrors, *error);
+        return;
+    }
+    const QJsonObject body = std::get<QJsonObject>(std::move(parsed));
     const QString model = body.value(QLatin1String("model")).toString();
     std::optional<ApiError> invalid;
-    if (!document.isObject())
-        invalid = ApiError::invalidRequest(
-            document.isNull() ? QStringLiteral("There was an error parsing the body of your request: %1 at offset %2")
-                                    .arg(parseError.errorString())
-                                    .arg(parseError.offset)
-                              : QStringLiteral("The request body must be a JSON object"));
-    else if (model.isEmpty())
+    if (model.isEmpty())
         invalid = ApiError::invalidRequest(QStringLiteral("model: Field required"), QStringLiteral("model"));
     else if (!body.value(QLatin1String("messages")).isArray())
         invalid = ApiError::invalidRequest(QStringLiteral("messages: Input should be a valid list"), QStringLiteral("messages"));

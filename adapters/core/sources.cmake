@@ -4,6 +4,7 @@ target_sources(onegate_adapters PRIVATE
     core/EmbeddingVectors.h core/EmbeddingVectors.cpp
     core/ProviderAdapter.h core/ProviderAdapter.cpp
     core/ProviderSettings.h core/ProviderSettings.cpp
+    core/SecretRedaction.h core/SecretRedaction.cpp
     core/SseParser.h core/SseParser.cpp
     core/NdjsonParser.h core/NdjsonParser.cpp
     core/UpstreamCall.h core/UpstreamCall.cpp)

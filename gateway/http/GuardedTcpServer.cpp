@@ -31,8 +31,10 @@ void GuardedTcpServer::incomingConnection(qintptr handle)
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         return;
     }
-    new RequestSizeGuard(socket, m_maxBodyBytes, m_timeouts);  // child of the socket
+    auto *guard = new RequestSizeGuard(socket, m_maxBodyBytes, m_timeouts);  // child of the socket
+    // Emits pendingConnectionAvailable, on which QHttpServer connects its reader at once.
     addPendingConnection(socket);
+    guard->followServerReads();
 }
 
 } // namespace onegate

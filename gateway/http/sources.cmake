@@ -3,6 +3,7 @@ target_sources(onegate_gateway PRIVATE
     http/GuardedTcpServer.h http/GuardedTcpServer.cpp
     http/HostGuard.h http/HostGuard.cpp
     http/HttpResponses.h http/HttpResponses.cpp
+    http/RequestFraming.h http/RequestFraming.cpp
     http/RequestSizeGuard.h http/RequestSizeGuard.cpp)
 target_sources(onegate_gateway PRIVATE http/HttpFront.h http/HttpFront.cpp)
 target_sources(onegate_gateway PRIVATE http/EndpointTable.h http/EndpointTable.cpp)

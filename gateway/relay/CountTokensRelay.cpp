@@ -1,6 +1,7 @@
 #include "CountTokensRelay.h"
 
 #include "anthropic/AnthropicHttp.h"
+#include "core/SecretRedaction.h"
 #include "core/UpstreamCall.h"
 #include "dialects/AnthropicTokenEstimate.h"
 #include "routing/ProviderRuntime.h"
@@ -77,7 +78,8 @@ void CountTokensRelay::onFinished()
         return;
     }
     // A 4xx is the provider's verdict on this request (unknown model, bad block): relayed.
-    answer(status, m_received, QByteArrayLiteral("exact"));
+    // The provider's own answer, relayed: minus its key, should an error quote it.
+    answer(status, redactSecret(m_received, m_attempt->apiKey), QByteArrayLiteral("exact"));
 }
 
 void CountTokensRelay::answerEstimate()

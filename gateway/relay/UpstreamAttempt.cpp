@@ -1,5 +1,6 @@
 #include "UpstreamAttempt.h"
 
+#include "core/SecretRedaction.h"
 #include "core/UpstreamCall.h"
 #include "routing/ProviderRuntime.h"
 #include "routing/RetryTiming.h"
@@ -124,7 +125,7 @@ void UpstreamAttempt::onFinished()
         return;
     }
     m_done = true;
-    m_listener.attemptAnswered(result.body, result.usage);
+    m_listener.attemptAnswered(redactSecret(std::move(result.body), m_call.apiKey), result.usage);
 }
 
 ApiError UpstreamAttempt::transportError() const
@@ -141,7 +142,7 @@ ApiError UpstreamAttempt::transportError() const
 void UpstreamAttempt::streamFrame(const QByteArray &frame, bool content)
 {
     if (!m_done)
-        m_listener.attemptFrame(frame, content);
+        m_listener.attemptFrame(redactSecret(frame, m_call.apiKey), content);
 }
 
 void UpstreamAttempt::streamUsage(const TokenUsage &usage)
@@ -155,7 +156,7 @@ void UpstreamAttempt::streamCompleted(const QByteArray &terminator)
     if (m_done)
         return;
     m_done = true;
-    m_listener.attemptCompleted(terminator);
+    m_listener.attemptCompleted(redactSecret(terminator, m_call.apiKey));
 }
 
 void UpstreamAttempt::streamFailed(const ApiError &error)
@@ -182,7 +183,12 @@ void UpstreamAttempt::fail(const ApiError &error)
 {
     if (m_done)
         return;
-    const AttemptResult result = failure(error);
+    // Providers quote the key they refused in their error messages (and proxies in front
+    // of them do worse): what goes on to the client, the usage log and route health must
+    // not carry this attempt's key.
+    ApiError redacted = error;
+    redactSecret(redacted, m_call.apiKey);
+    const AttemptResult result = failure(redacted);
     abort();
     m_listener.attemptFailed(result);
 }

@@ -12,9 +12,10 @@ namespace onegate {
 
 // One upstream call of a request (one attempt the router chose): builds the provider's
 // request through its adapter, runs it on the provider's transport, decodes the answer
-// and reports to its listener. It never talks to the client: whether a failure reaches
-// the client or becomes another attempt is the router's call, made by the ChatExchange
-// that listens.
+// and reports to its listener, with the attempt's provider key redacted from all of it
+// (frames, answers, errors: providers quote keys back). It never talks to the client:
+// whether a failure reaches the client or becomes another attempt is the router's call,
+// made by the ChatExchange that listens.
 class UpstreamAttempt final : public QObject, private ChatStreamSink {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(UpstreamAttempt)

@@ -195,6 +195,13 @@ void HealthBook::keyRejected(const QString &provider, int index)
     keyBreaker(provider, index).recordFailure(now());
 }
 
+void HealthBook::keyAbandoned(const QString &provider, int index)
+{
+    const auto it = m_keys.find(keyId(provider, index));
+    if (it != m_keys.end())
+        it->release();
+}
+
 qint64 HealthBook::keyCooldownLeftMs(const QString &provider, int index) const
 {
     const auto it = m_keys.constFind(keyId(provider, index));

@@ -77,6 +77,9 @@ public:
     void keyStarted(const QString &provider, int index);
     void keySucceeded(const QString &provider, int index);
     void keyRejected(const QString &provider, int index);
+    // The call ended with no verdict on the key (a 429, a 5xx, a transport failure, the
+    // client left): a half-open probe it held is freed, or the key would stay untried.
+    void keyAbandoned(const QString &provider, int index);
     qint64 keyCooldownLeftMs(const QString &provider, int index) const;
 
     HealthSnapshot snapshot() const;

@@ -2,6 +2,7 @@
 
 #include "ProviderRuntime.h"
 #include "core/ProviderAdapter.h"
+#include "core/SecretRedaction.h"
 #include "core/UpstreamCall.h"
 
 #include <utility>
@@ -52,7 +53,8 @@ void ModelCatalog::fetch(std::shared_ptr<ProviderRuntime> provider, bool refresh
                                                       provider->settings().policy, false, this);
     auto body = std::make_shared<QByteArray>();
     connect(call, &UpstreamCall::dataReceived, this, [body](const QByteArray &bytes) { body->append(bytes); });
-    connect(call, &UpstreamCall::finished, this, [this, call, adapter, id, body, pending] {
+    const QByteArray apiKey = key->value;
+    connect(call, &UpstreamCall::finished, this, [this, call, adapter, id, body, pending, apiKey] {
         ProviderModels result;
         result.fetchedAt = QDateTime::currentDateTimeUtc();
         const int status = call->httpStatus();
@@ -66,6 +68,9 @@ void ModelCatalog::fetch(std::shared_ptr<ProviderRuntime> provider, bool refresh
             result.models = list.models;
             result.error = list.error;
         }
+        // The provider may quote the key back in its error; the settings page shows it.
+        if (result.error)
+            redactSecret(*result.error, apiKey);
         call->deleteLater();
         deliver(id, pending, result);
     });

@@ -205,6 +205,8 @@ FailureClass RoutePlan::record(const Attempt &finished, const AttemptResult &res
     case FailureClass::OtherRoute:
     case FailureClass::Retryable:
         m_health.routeFailed(providerId, model, result.error.message);
+        if (finished.keyIndex >= 0)
+            m_health.keyAbandoned(providerId, finished.keyIndex);
         break;
     }
     return failure;
@@ -265,8 +267,11 @@ RoutePlan::Step RoutePlan::decide(const Attempt &finished, const AttemptResult &
 
 void RoutePlan::abandon(const Attempt *running)
 {
-    if (running)
+    if (running) {
         m_health.routeAbandoned(running->target.provider->id, running->target.upstreamModel);
+        if (running->keyIndex >= 0)
+            m_health.keyAbandoned(running->target.provider->id, running->keyIndex);
+    }
     m_queue.clear();
 }
 

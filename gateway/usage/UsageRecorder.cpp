@@ -257,6 +257,14 @@ QString UsageRecorder::open(const QString &databasePath)
 void UsageRecorder::record(const UsageRecord &record, QObject *context,
                            std::function<void()> committed)
 {
+    // An error text comes from wherever the request failed, up to a provider's whole
+    // error body: a row keeps its start, enough to say what went wrong.
+    if (record.error.size() > kMaxErrorChars) {
+        UsageRecord capped = record;
+        capped.error.truncate(kMaxErrorChars);
+        this->record(capped, context, std::move(committed));
+        return;
+    }
     Callback callback;
     if (committed) {
         if (context) {

@@ -41,6 +41,8 @@ public:
     // Blocks until done; returns an empty string or the error. Opening twice is an error.
     QString open(const QString &databasePath);
 
+    // Error texts longer than kMaxErrorChars are cut there.
+    static constexpr qsizetype kMaxErrorChars = 2000;
     void record(const UsageRecord &record, QObject *context = nullptr,
                 std::function<void()> committed = {});
 

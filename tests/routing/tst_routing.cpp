@@ -214,6 +214,18 @@ void RoutingTest::keyRejectionCoolsOnlyThatKey()
     health.keyStarted(u"p"_s, 0);
     health.keyRejected(u"p"_s, 0);
     QCOMPARE(health.keyCooldownLeftMs(u"p"_s, 0), 2000);
+
+    // A probe that ends with no verdict on the key (a 429, a 5xx, the client left) gives
+    // the probe back: without that the key would never be tried again.
+    clock.advance(2000);
+    health.keyStarted(u"p"_s, 0);
+    QVERIFY2(!health.keyAdmits(u"p"_s, 0), "one probe at a time");
+    health.keyAbandoned(u"p"_s, 0);
+    QVERIFY2(health.keyAdmits(u"p"_s, 0), "an abandoned probe may be taken again");
+    health.keyStarted(u"p"_s, 0);
+    health.keySucceeded(u"p"_s, 0);
+    QVERIFY(health.keyAdmits(u"p"_s, 0));
+    QCOMPARE(health.keyCooldownLeftMs(u"p"_s, 0), 0);
 }
 
 void RoutingTest::pickerKeepsPriorityTiers()

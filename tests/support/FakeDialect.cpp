@@ -8,6 +8,7 @@
 
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace onegate::test {
 
@@ -37,6 +38,32 @@ Scenario Scenario::parse(const QString &model)
 QByteArray FakeDialect::fixture(const QString &fileName) const
 {
     return readFixture(fixtureFolder(), fileName);
+}
+
+ResponsePlan FakeDialect::echoPlan(int status, const QByteArray &credential) const
+{
+    const QJsonValue code = status == 401 ? QJsonValue(QStringLiteral("invalid_api_key"))
+        : status == 429                   ? QJsonValue(QStringLiteral("rate_limit_exceeded"))
+                                          : QJsonValue(QJsonValue::Null);
+    const QJsonObject error{
+        {QStringLiteral("message"), QStringLiteral("Incorrect API key provided: %1.").arg(QString::fromLatin1(credential))},
+        {QStringLiteral("type"), status == 401 ? QStringLiteral("invalid_request_error")
+                                 : status == 429 ? QStringLiteral("requests")
+                                                 : QStringLiteral("server_error")},
+        {QStringLiteral("param"), QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("code"), code},
+    };
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("error"), error}}).toJson(QJsonDocument::Compact);
+    ResponsePlan plan;
+    if (status >= 400) {
+        plan.status = status;
+        plan.body = body;
+        return plan;
+    }
+    plan.stream = true;
+    plan.contentType = QByteArrayLiteral("text/event-stream");
+    plan.events.append("data: " + body + "\n\n");
+    return plan;
 }
 
 std::unique_ptr<FakeDialect> makeFakeDialect(const QString &kind)

@@ -63,6 +63,12 @@ public:
     virtual QStringList requiredFixtures() const = 0;
     // `expectedKey` empty: any key is accepted.
     virtual ResponsePlan plan(const RecordedRequest &request, const QByteArray &expectedKey) const = 0;
+    // An answer that quotes `credential` back, as providers (or proxies in front of them)
+    // sometimes quote the key they refused: with `status` >= 400 an error answer in this
+    // dialect's shape; with 200 a stream whose first event is such an error. What the
+    // generic `echo-<status>` and `echo-stream` scenarios play (FakeUpstream.h). The
+    // default is OpenAI's shape (Azure's too).
+    virtual ResponsePlan echoPlan(int status, const QByteArray &credential) const;
 
     QByteArray fixture(const QString &fileName) const;
 };

@@ -8,6 +8,9 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QUrlQuery>
+
+#include <optional>
 
 #include <sys/socket.h>
 
@@ -138,12 +141,66 @@ private:
             return;
         // A scripted scenario stands in for the one the model name asks for, so one
         // route (one upstream model) can fail and recover on cue.
-        RecordedRequest planned = request;
+        QString forced;
         if (request.method == "POST" && !m_owner->m_script.isEmpty())
-            planned.body.insert(QStringLiteral("model"), m_owner->m_script.takeFirst());
+            forced = m_owner->m_script.takeFirst();
         else if (request.method == "POST" && !m_owner->m_sticky.isEmpty())
-            planned.body.insert(QStringLiteral("model"), m_owner->m_sticky);
+            forced = m_owner->m_sticky;
+        if (const std::optional<ResponsePlan> generic = genericPlan(forced, request)) {
+            play(*generic);
+            return;
+        }
+        RecordedRequest planned = request;
+        if (!forced.isEmpty())
+            planned.body.insert(QStringLiteral("model"), forced);
         play(m_owner->m_dialect->plan(planned, m_owner->m_expectedKey));
+    }
+
+    // The scripted scenarios that are the same for every dialect (FakeUpstream.h):
+    // echo-<status>, echo-stream and redirect-<port>.
+    std::optional<ResponsePlan> genericPlan(const QString &scenario, const RecordedRequest &request) const
+    {
+        if (scenario == "echo-stream"_L1 || (scenario.startsWith("echo-"_L1) && scenario.size() == 8)) {
+            const int status = scenario == "echo-stream"_L1 ? 200 : scenario.mid(5).toInt();
+            if (status != 200 && (status < 400 || status > 599))
+                return std::nullopt;
+            const QByteArray credential = credentialsOf(request);
+            ResponsePlan plan = m_owner->m_dialect->echoPlan(status, credential);
+            plan.headers.append({"x-echoed-credential"_ba, credential});
+            return plan;
+        }
+        if (scenario.startsWith("redirect-"_L1)) {
+            bool ok = false;
+            const uint port = scenario.mid(9).toUInt(&ok);
+            if (!ok || port == 0 || port > 65535)
+                return std::nullopt;
+            ResponsePlan plan;
+            plan.status = 307;
+            plan.headers.append({"Location"_ba, "http://127.0.0.1:" + QByteArray::number(port) + request.path});
+            return plan;
+        }
+        return std::nullopt;
+    }
+
+    // Every credential the request carried, space-separated: what an echo quotes.
+    static QByteArray credentialsOf(const RecordedRequest &request)
+    {
+        QList<QByteArray> found;
+        for (const char *name : {"authorization", "x-api-key", "api-key", "x-goog-api-key"}) {
+            QByteArray value = request.header(name);
+            if (value.startsWith("Bearer "))
+                value.remove(0, 7);
+            if (!value.isEmpty())
+                found.append(value);
+        }
+        const qsizetype query = request.path.indexOf('?');
+        if (query >= 0) {
+            const QUrlQuery items(QString::fromLatin1(request.path.mid(query + 1)));
+            const QString key = items.queryItemValue(u"key"_s, QUrl::FullyDecoded);
+            if (!key.isEmpty())
+                found.append(key.toLatin1());
+        }
+        return found.isEmpty() ? "(none)"_ba : found.join(' ');
     }
 
     // Parses a chunked body starting at `from`; returns the end offset of the request,

@@ -90,6 +90,14 @@ public:
     // the model name chooses again. appendScript() adds to the end.
     void setScript(const QStringList &scenarios) { m_script = scenarios; }
     void appendScript(const QStringList &scenarios) { m_script += scenarios; }
+    // Besides the dialect's scenarios, a script (or the sticky scenario) may name these,
+    // played the same way for every dialect:
+    //   echo-<status>  that status with an error body in the dialect's shape whose message
+    //                  quotes every credential the request carried (Authorization,
+    //                  x-api-key, api-key, x-goog-api-key, ?key=), as some providers and
+    //                  proxies quote a refused key; also in an `x-echoed-credential` header
+    //   echo-stream    a 200 stream whose first event is such an error
+    //   redirect-<port> 307 to the same path on http://127.0.0.1:<port>
     // Until cleared (empty), every POST answers this scenario once the script is used up.
     void setStickyScenario(const QString &scenario) { m_sticky = scenario; }
 

@@ -58,6 +58,8 @@ public:
     bool hasHead() const { return m_state != State::Head; }
     int status() const { return m_status; }
     QByteArray header(QByteArrayView name) const;
+    // Every header of the answer, names as sent.
+    const RawHeaders &headers() const { return m_headers; }
     QByteArray body() const { return m_body; }  // chunk framing removed
     QJsonObject json() const;
     bool isChunked() const { return m_chunked; }

@@ -11,7 +11,8 @@
 // driving a real client sees what reached the provider. The scenario table is
 // in FakeUpstream.h. Lines on stdin steer it while it runs (a test's "the provider starts
 // failing now"), each answered with `ok` on stdout:
-//   script S1 S2 ...   the next POSTs answer these scenarios in order
+//   script S1 S2 ...   the next POSTs answer these scenarios in order (the dialect's, or
+//                      the generic echo-<status>, echo-stream, redirect-<port>)
 //   fail SCENARIO      every POST answers SCENARIO from now on
 //   fail off           back to the scenario the model name asks for
 

@@ -102,6 +102,28 @@ QStringList AnthropicFakeDialect::requiredFixtures() const
     return files;
 }
 
+ResponsePlan AnthropicFakeDialect::echoPlan(int status, const QByteArray &credential) const
+{
+    const QString type = status == 401 ? u"authentication_error"_s
+        : status == 429                ? u"rate_limit_error"_s
+        : status == 529                ? u"overloaded_error"_s
+                                       : u"api_error"_s;
+    const QJsonObject error{{"type"_L1, type},
+                            {"message"_L1, u"invalid x-api-key: %1"_s.arg(QString::fromLatin1(credential))}};
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{"type"_L1, "error"_L1}, {"error"_L1, error}}).toJson(QJsonDocument::Compact);
+    ResponsePlan plan;
+    if (status >= 400) {
+        plan.status = status;
+        plan.body = body;
+        return plan;
+    }
+    plan.stream = true;
+    plan.contentType = "text/event-stream"_ba;
+    plan.events.append("event: error\ndata: " + body + "\n\n");
+    return plan;
+}
+
 ResponsePlan AnthropicFakeDialect::plan(const RecordedRequest &request, const QByteArray &key) const
 {
     ResponsePlan plan;

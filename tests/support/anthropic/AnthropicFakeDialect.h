@@ -33,6 +33,7 @@ public:
     QString fixtureFolder() const override { return QStringLiteral("anthropic"); }
     QStringList requiredFixtures() const override;
     ResponsePlan plan(const RecordedRequest &request, const QByteArray &expectedKey) const override;
+    ResponsePlan echoPlan(int status, const QByteArray &credential) const override;
 };
 
 } // namespace onegate::test

@@ -135,6 +135,34 @@ QString GeminiFakeDialect::modelOfPath(const QByteArray &path)
         path.mid(start + marker.size(), colon - start - marker.size()));
 }
 
+ResponsePlan GeminiFakeDialect::echoPlan(int status, const QByteArray &credential) const
+{
+    const QString state = status == 400 ? u"INVALID_ARGUMENT"_s
+        : status == 401                 ? u"UNAUTHENTICATED"_s
+        : status == 429                 ? u"RESOURCE_EXHAUSTED"_s
+                                        : u"INTERNAL"_s;
+    const QString text = u"API key not valid: %1"_s.arg(QString::fromLatin1(credential));
+    // Gemini's ErrorInfo details name the key's context; here they quote the key too.
+    const QJsonArray details{QJsonObject{{"@type"_L1, "type.googleapis.com/google.rpc.ErrorInfo"_L1},
+                                         {"reason"_L1, "API_KEY_INVALID"_L1},
+                                         {"metadata"_L1, QJsonObject{{"key"_L1, QString::fromLatin1(credential)}}}}};
+    const QJsonObject error{{"code"_L1, status >= 400 ? status : 500},
+                            {"message"_L1, text},
+                            {"status"_L1, state},
+                            {"details"_L1, details}};
+    const QByteArray body = QJsonDocument(QJsonObject{{"error"_L1, error}}).toJson(QJsonDocument::Compact);
+    ResponsePlan plan;
+    if (status >= 400) {
+        plan.status = status;
+        plan.body = body;
+        return plan;
+    }
+    plan.stream = true;
+    plan.contentType = "text/event-stream"_ba;
+    plan.events.append("data: " + body + "\r\n\r\n");
+    return plan;
+}
+
 ResponsePlan GeminiFakeDialect::plan(const RecordedRequest &request, const QByteArray &key) const
 {
     ResponsePlan plan;

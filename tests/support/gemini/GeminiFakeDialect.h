@@ -45,6 +45,7 @@ public:
     QString fixtureFolder() const override { return QStringLiteral("gemini"); }
     QStringList requiredFixtures() const override;
     ResponsePlan plan(const RecordedRequest &request, const QByteArray &expectedKey) const override;
+    ResponsePlan echoPlan(int status, const QByteArray &credential) const override;
 
     // The scenario model in a Gemini request path ("" when it is not a model method).
     static QString modelOfPath(const QByteArray &path);

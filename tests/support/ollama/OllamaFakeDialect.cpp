@@ -88,6 +88,21 @@ QStringList OllamaFakeDialect::requiredFixtures() const
     return files;
 }
 
+ResponsePlan OllamaFakeDialect::echoPlan(int status, const QByteArray &credential) const
+{
+    const QByteArray body = errorBody(u"unauthorized: %1"_s.arg(QString::fromLatin1(credential)));
+    ResponsePlan plan;
+    if (status >= 400) {
+        plan.status = status;
+        plan.body = body;
+        return plan;
+    }
+    plan.stream = true;
+    plan.contentType = "application/x-ndjson"_ba;
+    plan.events.append(body + '\n');
+    return plan;
+}
+
 ResponsePlan OllamaFakeDialect::plan(const RecordedRequest &request, const QByteArray &key) const
 {
     ResponsePlan plan;

@@ -33,6 +33,7 @@ public:
     QString fixtureFolder() const override { return QStringLiteral("ollama"); }
     QStringList requiredFixtures() const override;
     ResponsePlan plan(const RecordedRequest &request, const QByteArray &expectedKey) const override;
+    ResponsePlan echoPlan(int status, const QByteArray &credential) const override;
 
 private:
     ResponsePlan embedPlan(const RecordedRequest &request) const;
