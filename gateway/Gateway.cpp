@@ -396,6 +396,9 @@ ConfigApplyResult Gateway::applyConfig(std::shared_ptr<const Config> config)
     m_router.apply(*m_config, changed);
     m_auth = Authenticator(m_config->accessKeys, m_config->authRequired);
     m_origins = OriginGuard(m_config->cors);
+    // A budget lowered below what the month has spent is reported now, not at the next
+    // priced request.
+    m_limiter->reviewBudgets(*m_config);
     applyOllamaSurface();
     result.ollama = m_ollamaResult;
     return result;

@@ -218,7 +218,7 @@
 <context>
     <name>onegate::AccessKeyEditor</name>
     <message>
-        <location filename="../ui/models/AccessKeyEditor.cpp" line="+67"/>
+        <location filename="../ui/models/AccessKeyEditor.cpp" line="+83"/>
         <source>Enter a name for the key, such as the client that will use it.</source>
         <translation>请输入密钥名称，例如将使用它的客户端。</translation>
     </message>
@@ -244,16 +244,17 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
     <message>
         <location line="+18"/>
         <location line="+25"/>
+        <location line="+16"/>
         <source>There is no key named %1.</source>
         <translation>不存在名为 %1 的密钥。</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-30"/>
         <source>The key %1 is revoked: OneGate no longer accepts it. Its secret could not be removed from the system keychain, though (%2); you can delete the entry %3 there yourself.</source>
         <translation>密钥 %1 已吊销：OneGate 不再接受它。但它的密钥值未能从系统钥匙串中删除（%2）；你可以自行在钥匙串中删除条目 %3。</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+58"/>
         <source>the config is not loaded</source>
         <translation>配置尚未加载</translation>
     </message>
@@ -264,9 +265,248 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
     </message>
 </context>
 <context>
+    <name>onegate::AccessKeyLimitsBox</name>
+    <message>
+        <location filename="../ui/pages/AccessKeyLimitsBox.cpp" line="+174"/>
+        <source>Requests per minute:</source>
+        <translation>每分钟请求数：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tokens per minute:</source>
+        <translation>每分钟 Token 数：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Requests at once:</source>
+        <translation>同时请求数：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Monthly budget:</source>
+        <translation>每月预算：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Warn at:</source>
+        <translation>提醒阈值：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expires:</source>
+        <translation>到期时间：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No budget</source>
+        <translation>无预算</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How many requests this key may start in any 60 seconds. More are refused until the oldest leave the minute.</source>
+        <translation>此密钥在任意 60 秒内最多可发起的请求数。超出的请求会被拒绝，直到最早的请求移出这一分钟。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>How many tokens (prompt and answer) this key&apos;s requests may use in any 60 seconds. Once they are used, requests are refused until enough of them leave the minute.</source>
+        <translation>此密钥的请求在任意 60 秒内最多可使用的 Token 数（提示词和回答合计）。用完后，请求会被拒绝，直到足够多的 Token 移出这一分钟。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>How many of this key&apos;s requests may be under way at the same time.</source>
+        <translation>此密钥最多可同时进行的请求数。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>How much this key may spend per calendar month (UTC), counted at the model prices on the Models page. Once it is spent, the key&apos;s requests are refused until the next month.</source>
+        <translation>此密钥每个自然月（UTC）最多可花费的金额，按“模型”页面上的价格计算。花完后，此密钥的请求会被拒绝，直到下个月。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The tray tells you when the key has spent this share of its budget.</source>
+        <translation>当此密钥的花费达到预算的这一比例时，托盘图标会提醒你。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>From this moment (your local time) OneGate refuses the key. The config keeps it in UTC.</source>
+        <translation>从这一时刻（你的本地时间）起，OneGate 将拒绝此密钥。配置文件中以 UTC 时间保存。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Revert</source>
+        <translation>还原</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard the changes that were not saved and show the saved limits.</source>
+        <translation>放弃未保存的更改，显示已保存的限制。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save limits</source>
+        <translation>保存限制</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Limits</source>
+        <translation>限制</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Limits of %1</source>
+        <translation>%1 的限制</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Access keys</source>
+        <translation>访问密钥</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The limits of %1 were not saved.
+
+%2
+
+Correct the value, or click Revert to go back to the saved limits.</source>
+        <translation>%1 的限制未保存。
+
+%2
+
+请更正该值，或点击“还原”恢复已保存的限制。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>onegate::AccessKeyLimitsText</name>
+    <message>
+        <location filename="../ui/models/AccessKeyLimitsText.cpp" line="+51"/>
+        <source>%1/min</source>
+        <translation>%1 次/分钟</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 tokens/min</source>
+        <translation>%1 Token/分钟</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 at once</source>
+        <translation>同时 %1 个</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1/month</source>
+        <translation>每月 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>until %1</source>
+        <translation>至 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 of %2 in the last minute</source>
+        <translation>最近一分钟 %1 次（上限 %2）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 in the last minute</source>
+        <translation>最近一分钟 %1 次</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 of %2 tokens in the last minute</source>
+        <translation>最近一分钟 %1 Token（上限 %2）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 tokens in the last minute</source>
+        <translation>最近一分钟 %1 Token</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 of %2 in flight</source>
+        <translation>进行中 %1 个（上限 %2）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 in flight</source>
+        <translation>进行中 %1 个</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Spent %1 of %2 this month (%3 %)</source>
+        <translation>本月已花费 %1，预算 %2（%3%）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Spent %1 this month</source>
+        <translation>本月已花费 %1</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Expires in %1 days</source>
+        <translation>%1 天后到期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Expires in %1 hours</source>
+        <translation>%1 小时后到期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Expires in %1 minutes</source>
+        <translation>%1 分钟后到期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expires within 2 minutes</source>
+        <translation>2 分钟内到期</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Requests this month that used a model without a price: %1. The budget cannot count them; add the model&apos;s prices on the Models page.</source>
+        <translation>本月有 %1 个请求使用了未设价格的模型，预算无法计入这些请求。请在“模型”页面为该模型添加价格。</translation>
+    </message>
+</context>
+<context>
     <name>onegate::AccessKeyListModel</name>
     <message>
-        <location filename="../ui/models/AccessKeyListModel.cpp" line="+99"/>
+        <location filename="../ui/models/AccessKeyListModel.cpp" line="+128"/>
         <source>Unavailable</source>
         <translation>不可用</translation>
     </message>
@@ -281,7 +521,7 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <translation>无模型</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+13"/>
         <source>Never</source>
         <translation>从未使用</translation>
     </message>
@@ -291,7 +531,7 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <translation>今天 %1</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+37"/>
         <source>This key admits no one: %1</source>
         <translation>此密钥当前无法使用：%1</translation>
     </message>
@@ -311,7 +551,7 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <translation>无法读取用量数据库：%1</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+30"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
@@ -327,6 +567,16 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
     </message>
     <message>
         <location line="+2"/>
+        <source>Limits</source>
+        <translation>限制</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Last used</source>
         <translation>上次使用</translation>
     </message>
@@ -334,6 +584,16 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <location line="+2"/>
         <source>Requests today</source>
         <translation>今日请求数</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Select a key to change its limits below the table.</source>
+        <translation>选中一个密钥，即可在表格下方修改它的限制。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Spent this calendar month (UTC), at the model prices on the Models page.</source>
+        <translation>本自然月（UTC）的花费，按“模型”页面上的价格计算。</translation>
     </message>
 </context>
 <context>
@@ -363,8 +623,8 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
 <context>
     <name>onegate::AccessKeysPage</name>
     <message>
-        <location filename="../ui/pages/AccessKeysPage.cpp" line="+153"/>
-        <location line="+105"/>
+        <location filename="../ui/pages/AccessKeysPage.cpp" line="+166"/>
+        <location line="+111"/>
         <location line="+16"/>
         <location line="+20"/>
         <location line="+14"/>
@@ -372,9 +632,9 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <translation>访问密钥</translation>
     </message>
     <message>
-        <location line="-129"/>
-        <source>Give each client (an editor, a command-line tool, a script) a key of its own: you can see when it was last used, limit it to some models, and revoke it without touching the others.</source>
-        <translation>为每个客户端（编辑器、命令行工具、脚本）单独创建一个密钥：可以查看它上次何时使用、限制它可用的模型，并且吊销它不会影响其他密钥。</translation>
+        <location line="-132"/>
+        <source>Give each client (an editor, a command-line tool, a script) a key of its own: you can see when it was last used, choose its models and limits, and revoke it without touching the others.</source>
+        <translation>为每个客户端（编辑器、命令行工具、脚本）单独创建一个密钥：可以查看它上次何时使用、选择它可用的模型并设置限制，并且吊销它不会影响其他密钥。</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -432,7 +692,7 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <translation>此密钥可用的模型</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>The key was not created.
 
 %1</source>
@@ -476,6 +736,104 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
     </message>
 </context>
 <context>
+    <name>onegate::BrowserAccessBox</name>
+    <message>
+        <location filename="../ui/pages/BrowserAccessBox.cpp" line="+180"/>
+        <source>Browser access</source>
+        <translation>浏览器访问</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>OneGate refuses requests from web pages unless you allow their origin here, so that a page you visit cannot spend your money through it.</source>
+        <translation>除非你在这里允许网页的来源，否则 OneGate 会拒绝来自网页的请求，这样你访问的网页就无法通过 OneGate 花你的钱。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Allowed or&amp;igins:</source>
+        <translation>允许的来源(&amp;I)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A&amp;dd</source>
+        <translation>添加(&amp;D)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Re&amp;move</source>
+        <translation>移除(&amp;M)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Also allow browser &amp;extensions (chrome-extension://, moz-extension://, app://)</source>
+        <translation>同时允许浏览器扩展(&amp;E)（chrome-extension://、moz-extension://、app://）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Any extension installed in your browsers could then use OneGate.</source>
+        <translation>这样一来，你的浏览器中安装的任何扩展都能使用 OneGate。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refused origins:</source>
+        <translation>被拒绝的来源：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No web page has been refused since OneGate started.</source>
+        <translation>自 OneGate 启动以来，还没有拒绝过任何网页。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Requests refused since OneGate started, each origin once. The list is not kept when OneGate quits.</source>
+        <translation>自 OneGate 启动以来被拒绝的请求，每个来源只列出一次。OneGate 退出后不会保留此列表。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Allo&amp;w</source>
+        <translation>允许(&amp;W)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add the selected origin to the allowed origins</source>
+        <translation>把所选来源加入允许的来源</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Di&amp;smiss</source>
+        <translation>忽略(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove it from this list; it is still refused</source>
+        <translation>从此列表中移除；它仍会被拒绝</translation>
+    </message>
+    <message>
+        <location line="+76"/>
+        <source>Origin not added</source>
+        <translation>未添加来源</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&quot;%1&quot; is not an origin. Write it as the browser sends it: scheme://host, with the port if there is one and nothing after it, for example https://chat.example.org or http://localhost:5173.</source>
+        <translation>“%1”不是来源。请按浏览器发送的形式填写：协议://主机名，有端口时带上端口，后面不能再有其他内容，例如 https://chat.example.org 或 http://localhost:5173。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Allow the origin &quot;null&quot;?</source>
+        <translation>允许来源“null”吗？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Browsers send the origin null from sandboxed frames, local files and some apps built on web views, so allowing it lets any of them use OneGate. Allow it only if you know which app needs it.</source>
+        <translation>浏览器会为沙盒框架、本地文件以及一些基于网页视图的应用发送来源 null，因此允许它就等于让这些页面和应用都能使用 OneGate。只有在你确切知道是哪个应用需要它时才允许。</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>Settings not applied</source>
+        <translation>设置未应用</translation>
+    </message>
+</context>
+<context>
     <name>onegate::ConnectClientModel</name>
     <message>
         <location filename="../ui/pages/ConnectClientModel.cpp" line="+34"/>
@@ -501,7 +859,7 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
 <context>
     <name>onegate::ConnectPage</name>
     <message>
-        <location filename="../ui/pages/ConnectPage.cpp" line="+177"/>
+        <location filename="../ui/pages/ConnectPage.cpp" line="+169"/>
         <source>Connect a client</source>
         <translation>连接客户端</translation>
     </message>
@@ -638,17 +996,17 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
 <context>
     <name>onegate::Desktop</name>
     <message>
-        <location filename="../ui/DesktopApp.cpp" line="+78"/>
+        <location filename="../ui/DesktopApp.cpp" line="+80"/>
         <location line="+8"/>
         <location line="+6"/>
-        <location line="+26"/>
+        <location line="+30"/>
         <location line="+26"/>
         <location line="+62"/>
         <source>OneGate</source>
         <translation>OneGate</translation>
     </message>
     <message>
-        <location line="-127"/>
+        <location line="-131"/>
         <source>OneGate cannot start because its config file has an error:
 
 %1</source>
@@ -662,7 +1020,7 @@ Nothing was saved. Start or unlock a keyring (such as GNOME Keyring or KWallet) 
         <translation>OneGate 无法打开用量数据库：%1</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+30"/>
         <source>config.json was changed outside OneGate, but the change has an error and was not applied:
 
 %1</source>
@@ -690,7 +1048,7 @@ Change the port on the Settings page.</source>
         <translation>已暂停 · %1</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+101"/>
         <source>OneGate is still running</source>
         <translation>OneGate 仍在运行</translation>
     </message>
@@ -1142,7 +1500,7 @@ Correct the value, or click Revert to go back to the saved config.</source>
 <context>
     <name>onegate::OllamaSurfaceBox</name>
     <message>
-        <location filename="../ui/pages/OllamaSurfaceBox.cpp" line="+80"/>
+        <location filename="../ui/pages/OllamaSurfaceBox.cpp" line="+73"/>
         <location line="+95"/>
         <source>Not serving: %1</source>
         <translation>未在服务：%1</translation>
@@ -1926,14 +2284,32 @@ Delete them with your keyring manager (for example Seahorse).</source>
     </message>
 </context>
 <context>
+    <name>onegate::RefusedOriginsModel</name>
+    <message>
+        <location filename="../ui/pages/RefusedOriginsModel.cpp" line="+131"/>
+        <source>Origin</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Client address</source>
+        <translation>客户端地址</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Times refused</source>
+        <translation>拒绝次数</translation>
+    </message>
+</context>
+<context>
     <name>onegate::SettingsPage</name>
     <message>
-        <location filename="../ui/pages/SettingsPage.cpp" line="+265"/>
+        <location filename="../ui/pages/SettingsPage.cpp" line="+268"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+36"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
@@ -2059,7 +2435,7 @@ Delete them with your keyring manager (for example Seahorse).</source>
         <translation>超出保留时长的用量记录会在 OneGate 启动时以及每天清理一次。设为 0 则全部保留。</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <location line="+61"/>
         <source>Access keys are always required when other devices can connect.</source>
         <translation>允许其他设备连接时，始终需要访问密钥。</translation>
@@ -2143,12 +2519,42 @@ Delete them with your keyring manager (for example Seahorse).</source>
 <context>
     <name>onegate::TrayController</name>
     <message>
-        <location filename="../ui/TrayController.cpp" line="+63"/>
+        <location filename="../ui/TrayController.cpp" line="+80"/>
         <source>OneGate</source>
         <translation>OneGate</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+33"/>
+        <source>Browser access refused</source>
+        <translation>浏览器访问被拒绝</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>OneGate refused a request from %1 (client %2). If you trust it, allow it in Settings, under Browser access.</source>
+        <translation>OneGate 拒绝了来自 %1 的请求（客户端 %2）。如果你信任它，可以在“设置”的“浏览器访问”中允许它。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Budget reached</source>
+        <translation>已达到预算</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The key %1 reached its monthly budget (%2 of %3): its requests are refused until %4 or until you raise the budget.</source>
+        <translation>密钥 %1 已达到每月预算（%2 / %3）：在 %4 之前，或在你提高预算之前，它的请求都会被拒绝。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Budget warning</source>
+        <translation>预算提醒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The key %1 has used %2 % of its monthly budget (%3 of %4).</source>
+        <translation>密钥 %1 已用掉每月预算的 %2%（%3 / %4）。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Open OneGate</source>
         <translation>打开 OneGate</translation>
     </message>

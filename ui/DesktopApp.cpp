@@ -13,7 +13,9 @@
 #include "common/Autostart.h"
 #include "common/UiLanguage.h"
 #include "common/UiTheme.h"
+#include "pages/AccessKeysPage.h"
 #include "pages/PageFactory.h"
+#include "pages/RefusedOriginsModel.h"
 #include "pages/SettingsPage.h"
 #include "secrets/KeychainSecretStore.h"
 #include "usage/UsageRecorder.h"
@@ -101,15 +103,19 @@ public:
         applyTheme(preferences.theme());
         m_usage.setRetentionDays(preferences.usageRetentionDays());
 
-        m_services = UiServices{&m_editor, &m_keychain, &m_gateway, &m_prompts, m_options.dataDir};
+        m_services = UiServices{&m_editor, &m_keychain, &m_gateway, &m_prompts, m_options.dataDir, &m_refusedOrigins};
         for (Page *page : createPages(m_services)) {
-            if (auto *settings = qobject_cast<SettingsPage *>(page))
+            if (auto *settings = qobject_cast<SettingsPage *>(page)) {
                 connect(settings, &SettingsPage::usageRetentionChanged, &m_usage, [this](int days) { m_usage.setRetentionDays(days); });
+                m_settingsPage = settings;
+            }
             m_window.addPage(page);
         }
 
+        connectBudgetAlerts();  // before the start, which tells of keys already past a level
         startGateway();
         connectTray();
+        connectRefusedOrigins();
         connect(&m_editor, &ConfigEditor::changed, this, [this](const std::shared_ptr<const Config> &config) {
             m_gateway.applyConfig(runningConfig(config, m_options.listen));
             m_tray.setAccessKeyNames(accessKeyNames());
@@ -226,6 +232,37 @@ private:
             m_tray.show();
     }
 
+    // Every refused browser origin goes to the list in Settings; the first refusal of each
+    // is also told in the tray, so the user learns why that page or app fails to connect.
+    void connectRefusedOrigins()
+    {
+        connect(&m_gateway, &GatewayService::originRefused, &m_refusedOrigins, &RefusedOriginsModel::record);
+        connect(&m_refusedOrigins, &RefusedOriginsModel::firstRefused, &m_tray, &TrayController::notifyRefusedOrigin);
+        connect(&m_tray, &TrayController::refusedOriginsRequested, this, [this] {
+            m_window.raiseToFront();
+            for (int i = 0; i < m_window.pageCount(); ++i) {
+                if (m_window.page(i) == m_settingsPage) {
+                    m_window.showPage(i);
+                    m_settingsPage->showBrowserAccess();
+                }
+            }
+        });
+    }
+
+    // A key's spending past its warning share or its budget is told in the tray; clicking
+    // the balloon shows the Access keys page, where its limits are.
+    void connectBudgetAlerts()
+    {
+        connect(&m_gateway, &GatewayService::budgetAlert, &m_tray, &TrayController::notifyBudget);
+        connect(&m_tray, &TrayController::accessKeysRequested, this, [this] {
+            m_window.raiseToFront();
+            for (int i = 0; i < m_window.pageCount(); ++i) {
+                if (qobject_cast<AccessKeysPage *>(m_window.page(i)))
+                    m_window.showPage(i);
+            }
+        });
+    }
+
     void onWindowClosed()
     {
         if (!TrayController::isAvailable()) {
@@ -261,9 +298,11 @@ private:
     UsageRecorder m_usage;
     GatewayService m_gateway;
     MessageBoxPrompts m_prompts;
+    RefusedOriginsModel m_refusedOrigins;  // before the pages that show it
     UiServices m_services;
     MainWindow m_window;
     TrayController m_tray;
+    SettingsPage *m_settingsPage = nullptr;  // owned by m_window
     AccessKeyUsageReader m_usageReader;
     QTimer m_usageTimer;
     QString m_gatewayError;

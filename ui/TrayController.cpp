@@ -1,12 +1,23 @@
 #include "TrayController.h"
 
+#include "limits/KeyLimiter.h"
+#include "models/AccessKeyLimitsText.h"
+
 #include <QApplication>
+#include <QDateTime>
 #include <QEvent>
+#include <QLocale>
 #include <QMenu>
 #include <QPalette>
 #include <QSystemTrayIcon>
 
 namespace onegate {
+
+namespace {
+
+constexpr qint64 kOriginMessageGapMs = 60'000;
+
+} // namespace
 
 TrayController::TrayController(QObject *parent)
     : QObject(parent)
@@ -32,6 +43,12 @@ TrayController::TrayController(QObject *parent)
     connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
         if (reason == QSystemTrayIcon::Trigger || reason == QSystemTrayIcon::DoubleClick)
             Q_EMIT openRequested();
+    });
+    connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+        if (m_balloon == Balloon::RefusedOrigin)
+            Q_EMIT refusedOriginsRequested();
+        else if (m_balloon == Balloon::Budget)
+            Q_EMIT accessKeysRequested();
     });
     // Retranslate when the language changes, and pick the icon for the panel colour.
     qApp->installEventFilter(this);
@@ -82,7 +99,54 @@ void TrayController::setStartAtLogin(bool enabled)
 
 void TrayController::notify(const QString &title, const QString &message)
 {
-    m_tray->showMessage(title, message, QSystemTrayIcon::Information, 6000);
+    showMessage(Balloon::Plain, title, message, 6000);
+}
+
+bool TrayController::notifyRefusedOrigin(const QString &origin, const QString &address)
+{
+    if (m_lastOriginMessage.isValid() && !m_lastOriginMessage.hasExpired(kOriginMessageGapMs))
+        return false;
+    m_lastOriginMessage.start();
+    // The list in Settings has the whole of a long one.
+    constexpr qsizetype kShown = 100;
+    const QString shown = origin.size() > kShown ? origin.left(kShown - 1) + QChar(0x2026) : origin;
+    showMessage(Balloon::RefusedOrigin, tr("Browser access refused"),
+                tr("OneGate refused a request from %1 (client %2). If you trust it, allow it "
+                   "in Settings, under Browser access.")
+                    .arg(shown, address),
+                8000);
+    return true;
+}
+
+void TrayController::notifyBudget(const BudgetAlert &alert)
+{
+    const QString spent = AccessKeyLimitsText::money(alert.spent);
+    const QString budget = AccessKeyLimitsText::money(alert.budget);
+    if (alert.level == BudgetLevel::Stopped) {
+        // Budgets are per UTC calendar month: the next one starts the count again.
+        const QString until =
+            AccessKeyLimitsText::localTime(nextMonthStartMs(QDateTime::currentMSecsSinceEpoch()));
+        showMessage(Balloon::Budget, tr("Budget reached"),
+                    tr("The key %1 reached its monthly budget (%2 of %3): its requests are "
+                       "refused until %4 or until you raise the budget.")
+                        .arg(alert.key, spent, budget, until),
+                    10000, true);
+    } else if (alert.level == BudgetLevel::Warning) {
+        const int percent = AccessKeyLimitsText::budgetPercent(alert.spent, alert.budget);
+        showMessage(Balloon::Budget, tr("Budget warning"),
+                    tr("The key %1 has used %2 % of its monthly budget (%3 of %4).")
+                        .arg(alert.key, QLocale().toString(percent), spent, budget),
+                    8000);
+    }
+}
+
+void TrayController::showMessage(Balloon about, const QString &title, const QString &message,
+                                 int ms, bool warning)
+{
+    m_balloon = about;
+    m_lastMessage = title + QLatin1Char('\n') + message;
+    m_tray->showMessage(title, message,
+                        warning ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information, ms);
 }
 
 void TrayController::retranslate()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QStringList>
 
@@ -8,6 +9,8 @@ class QMenu;
 class QSystemTrayIcon;
 
 namespace onegate {
+
+struct BudgetAlert;
 
 // The tray icon and its menu. Shows the gateway's state (running, error, paused) and a
 // status line; everything it offers is a signal the shell acts on, so it holds no data.
@@ -27,6 +30,15 @@ public:
     void setStartAtLogin(bool enabled);
     // A one-time balloon ("still running in the tray").
     void notify(const QString &title, const QString &message);
+    // Tells of a browser origin refused for the first time. At most one such balloon a
+    // minute, so a program sending many origins cannot flood the desktop (the rest are
+    // in Settings). Returns whether it was shown.
+    bool notifyRefusedOrigin(const QString &origin, const QString &address);
+    // Tells that an access key has spent its budget's warning share, or all of it
+    // (GatewayService::budgetAlert, once per key, level and month).
+    void notifyBudget(const BudgetAlert &alert);
+    // The latest balloon's title and text, as shown.
+    QString lastMessage() const { return m_lastMessage; }
     State state() const { return m_state; }
     QMenu *menu() const { return m_menu; }
 
@@ -37,8 +49,16 @@ Q_SIGNALS:
     void pauseRequested(bool paused);
     void startAtLoginRequested(bool enabled);
     void quitRequested();
+    // The user clicked the refused-origin balloon: show Settings' Browser access.
+    void refusedOriginsRequested();
+    // The user clicked a budget balloon: show the Access keys page.
+    void accessKeysRequested();
 
 private:
+    // What a balloon is about, which decides what clicking it opens.
+    enum class Balloon { Plain, RefusedOrigin, Budget };
+    void showMessage(Balloon about, const QString &title, const QString &message, int ms,
+                     bool warning = false);
     void retranslate();
     void updateIcon();
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -54,6 +74,9 @@ private:
     QAction *m_quit;
     State m_state = State::Running;
     QString m_statusLine;
+    QElapsedTimer m_lastOriginMessage;  // invalid until the first one
+    Balloon m_balloon = Balloon::Plain;  // the latest one
+    QString m_lastMessage;
 };
 
 } // namespace onegate

@@ -6,6 +6,7 @@ namespace onegate {
 
 class ConfigEditor;
 class GatewayService;
+class RefusedOriginsModel;
 class SecretStore;
 class UserPrompts;
 
@@ -19,6 +20,8 @@ struct UiServices {
     GatewayService *gateway = nullptr;
     UserPrompts *prompts = nullptr;
     QString dataDir;
+    // Browser origins the gateway refused since the app started (null: not followed).
+    RefusedOriginsModel *refusedOrigins = nullptr;
 };
 
 } // namespace onegate

@@ -110,6 +110,12 @@ void KeyLimiter::restoreMonth(const QList<KeyModelTokens> &totals, const Config 
         const RequestCost cost = requestCost(config, row.requestedModel, row.upstreamModel, tokens);
         m_ledger->restoreMonth(row.accessKey, nowMs, cost.amount, cost.priced ? 0 : row.requestsWithTokens);
     }
+    reviewBudgets(config);
+}
+
+void KeyLimiter::reviewBudgets(const Config &config)
+{
+    const qint64 nowMs = m_clock();
     for (const AccessKey &key : config.accessKeys) {
         if (key.limits.monthlyBudget > 0)
             checkBudget(key.name, key.limits, m_ledger->standing(key.name, key.limits, nowMs));
@@ -132,8 +138,8 @@ void KeyLimiter::checkBudget(const QString &key, const AccessKeyLimits &limits, 
                                                         : BudgetLevel::Within;
     const qint64 month = monthStartMs(m_clock());
     Alerted &alerted = m_alerted[key];
-    if (alerted.monthStartMs != month)
-        alerted = {month, BudgetLevel::Within};
+    if (alerted.monthStartMs != month || alerted.budget != limits.monthlyBudget || alerted.warnAt != limits.warnAt)
+        alerted = {month, limits.monthlyBudget, limits.warnAt, BudgetLevel::Within};
     if (level <= alerted.level)
         return;
     alerted.level = level;

@@ -78,6 +78,9 @@ public:
     KeyStanding standing(const QString &key, const AccessKeyLimits &limits);
     // Puts back this month's spending from usage rows read when the gateway starts.
     void restoreMonth(const QList<KeyModelTokens> &totals, const Config &config);
+    // Alerts for every key whose month is already past a level of its budget (at start,
+    // and when a new config lowers a budget below what was spent).
+    void reviewBudgets(const Config &config);
 
     // A duration as OpenAI's x-ratelimit-reset-* headers write it: "20ms", "1.5s", "6m0s".
     static QByteArray resetText(qint64 ms);
@@ -93,8 +96,12 @@ private:
     std::unique_ptr<LimitLedger> m_ledger;
     WallClock m_clock;
     std::function<void(const BudgetAlert &)> m_alert;
+    // The level last alerted for a key, for the month and the budget it was reached
+    // under: a new month or a changed budget starts again from Within.
     struct Alerted {
         qint64 monthStartMs = 0;
+        double budget = 0;
+        double warnAt = 0;
         BudgetLevel level = BudgetLevel::Within;
     };
     QHash<QString, Alerted> m_alerted;

@@ -403,13 +403,27 @@ void KeyLimitsTest::budgetSurvivesARestartAndEndsWithTheMonth()
     QCOMPARE(chat()->status(), 429);
 
     // Raising the budget by a reload lets the key go on at once.
-    ConfigResult raised = parseConfig(configJson(m_upstream->port(), u"\"budget\": { \"monthly\": 5.0 }"_s), u"l.json"_s);
+    ConfigResult raised = parseConfig(
+        configJson(m_upstream->port(), u"\"budget\": { \"monthly\": 5.0, \"warn_at\": 0.5 }"_s), u"l.json"_s);
     QVERIFY(raised.ok());
     Config config = std::move(*raised.config);
     MemorySecretStore secrets;
     QVERIFY(resolveSecrets(config, secrets).isEmpty());
     QVERIFY(m_gateway->applyConfig(std::make_shared<const Config>(std::move(config))).ok());
     QCOMPARE(chat()->status(), 200);
+    // 2.64 of 5.00 is past the new warning (50 %): said when the config arrives, once.
+    QCOMPARE(m_alerts->size(), 2);
+    QCOMPARE(m_alerts->at(1).at(0).value<BudgetAlert>().level, BudgetLevel::Warning);
+    QCOMPARE(m_alerts->at(1).at(0).value<BudgetAlert>().budget, 5.0);
+    // Lowering it below what was spent stops the key and says so at once.
+    ConfigResult lowered = parseConfig(configJson(m_upstream->port(), u"\"budget\": { \"monthly\": 3.0 }"_s), u"l.json"_s);
+    QVERIFY(lowered.ok());
+    Config lowConfig = std::move(*lowered.config);
+    QVERIFY(resolveSecrets(lowConfig, secrets).isEmpty());
+    QVERIFY(m_gateway->applyConfig(std::make_shared<const Config>(std::move(lowConfig))).ok());
+    QCOMPARE(m_alerts->size(), 3);
+    QCOMPARE(m_alerts->at(2).at(0).value<BudgetAlert>().level, BudgetLevel::Stopped);
+    QCOMPARE(chat()->status(), 429);
 
     // A new month starts from nothing.
     start(u"\"budget\": { \"monthly\": 2.0 }"_s);

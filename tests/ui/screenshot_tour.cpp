@@ -11,10 +11,12 @@
 #include "common/UiLanguage.h"
 #include "config/ConfigEditor.h"
 #include "pages/PageFactory.h"
+#include "pages/RefusedOriginsModel.h"
 #include "secrets/MemorySecretStore.h"
 #include "usage/UsageRecorder.h"
 
 #include <QApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -30,9 +32,12 @@ const char kSampleConfig[] = R"({
   "listen": "127.0.0.1:4141",
   "ollama": { "listen": "127.0.0.1:11435" },
   "auth": { "required": true },
+  "cors": { "origins": ["https://chat.example.org"] },
   "access_keys": [
-    { "name": "vscode", "key": "keychain:access/vscode", "models": ["*"] },
-    { "name": "ci", "key": "keychain:access/ci", "models": ["deepseek-chat", "smart"] }
+    { "name": "vscode", "key": "keychain:access/vscode", "models": ["*"],
+      "rpm": 60, "max_concurrent": 4, "budget": { "monthly": 20 } },
+    { "name": "ci", "key": "keychain:access/ci", "models": ["deepseek-chat", "smart"],
+      "expires": "2030-01-31T00:00:00Z", "tpm": 200000 }
   ],
   "providers": [
     { "id": "openai", "kind": "openai", "base_url": "https://api.openai.com/v1",
@@ -66,6 +71,27 @@ QString slug(int index, const QString &title)
     return QStringLiteral("%1-%2").arg(index + 1).arg(name);
 }
 
+// A month of use the gateway reads back at start, so the Access keys page shows spending:
+// vscode spent 3.20 on gpt-4o (priced) and made 7 requests to deepseek-chat (no price).
+void recordSampleMonth(UsageRecorder &usage)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (int i = 0; i < 47; ++i) {
+        UsageRecord row;
+        row.timeMs = now - (i + 1) * 1000;
+        row.accessKey = QStringLiteral("vscode");
+        const bool priced = i < 40;
+        row.requestedModel = priced ? QStringLiteral("gpt-4o") : QStringLiteral("deepseek-chat");
+        row.provider = priced ? QStringLiteral("openai") : QStringLiteral("deepseek");
+        row.upstreamModel = row.requestedModel;
+        row.status = 200;
+        row.promptTokens = 10'000;    // 40 x 10,000 at 2.50 per million: 1.00
+        row.completionTokens = 5'500; // 40 x 5,500 at 10.00 per million: 2.20
+        usage.record(row);
+    }
+    usage.flush();
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -96,6 +122,7 @@ int main(int argc, char *argv[])
     }
     UsageRecorder usage;
     usage.open(home.filePath(QStringLiteral("usage.db")));
+    recordSampleMonth(usage);
     GatewayService gateway;
     auto running = std::make_shared<Config>(*editor.config());
     running->listenPort = 0;  // never collide with a real OneGate on 4141
@@ -104,8 +131,15 @@ int main(int argc, char *argv[])
     QObject::connect(&editor, &ConfigEditor::changed, &gateway,
                      [&gateway](const std::shared_ptr<const Config> &config) { gateway.applyConfig(config); });
 
+    // Browser origins refused so far, as a web-view app and a dev server would be.
+    RefusedOriginsModel refused;
+    QObject::connect(&gateway, &GatewayService::originRefused, &refused, &RefusedOriginsModel::record);
+    refused.record(QStringLiteral("http://localhost:5173"), QStringLiteral("127.0.0.1"));
+    for (int i = 0; i < 3; ++i)
+        refused.record(QStringLiteral("vscode-webview://1f0c2b9e7d5a4c3b"), QStringLiteral("127.0.0.1"));
+
     test::ScriptedPrompts prompts;
-    const UiServices services{&editor, &secrets, &gateway, &prompts, home.path()};
+    const UiServices services{&editor, &secrets, &gateway, &prompts, home.path(), &refused};
     MainWindow window;
     for (Page *page : createPages(services))
         window.addPage(page);

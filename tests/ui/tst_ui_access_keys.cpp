@@ -1,18 +1,25 @@
 // The Access keys page: a key created here is stored in the keychain (a
 // MemorySecretStore), referenced from the config, shown once, and lets a client into a
 // running GatewayService; revoking shuts it out; the allowlist limits it; last use and
-// today's requests come from a usage.db filled through UsageRecorder.
+// today's requests come from a usage.db filled through UsageRecorder. Limits edited in
+// the Limits group are written to the config as the parser reads them and enforced by the
+// running gateway; the key's use of them (and its budget alerts, in the tray) comes back
+// from the gateway.
 
 #include "FakeUpstream.h"
 #include "GatewayService.h"
 #include "ScriptedPrompts.h"
 #include "TestHttpClient.h"
+#include "TrayController.h"
 #include "UiServices.h"
 #include "config/ConfigEditor.h"
+#include "limits/KeyLimiter.h"
 #include "models/AccessKeyAllowlistModel.h"
 #include "models/AccessKeyEditor.h"
+#include "models/AccessKeyLimitsText.h"
 #include "models/AccessKeyListModel.h"
 #include "models/AccessKeyUsageReader.h"
+#include "pages/AccessKeyLimitsBox.h"
 #include "pages/AccessKeysCreatedDialog.h"
 #include "pages/AccessKeysPage.h"
 #include "secrets/MemorySecretStore.h"
@@ -20,19 +27,24 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QDateTime>
+#include <QDateTimeEdit>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -77,13 +89,27 @@ QJsonObject accessKeyEntry(const QJsonObject &document, const QString &name)
     return {};
 }
 
-QByteArray chatBody(const QString &model)
+QByteArray chatBody(const QString &model, bool stream = false)
 {
-    return QJsonDocument(
-               QJsonObject{{u"model"_s, model},
-                           {u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s},
-                                                                  {u"content"_s, u"Hi"_s}}}}})
-        .toJson(QJsonDocument::Compact);
+    QJsonObject body{
+        {u"model"_s, model},
+        {u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, u"Hi"_s}}}}};
+    if (stream)
+        body.insert(u"stream"_s, true);
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+// The entry as the page created it, before any limit.
+QJsonObject plainCiEntry()
+{
+    return QJsonObject{{u"name"_s, u"ci"_s},
+                       {u"key"_s, u"env:ONEGATE_TEST_CI_KEY"_s},
+                       {u"models"_s, QJsonArray{u"text"_s}}};
+}
+
+QString money(double amount)
+{
+    return QLocale().toString(amount, 'f', 2);
 }
 
 UsageRecord usageRow(const QString &key, qint64 timeMs)
@@ -123,6 +149,14 @@ private Q_SLOTS:
     void allowlistEdit();
     void usageColumns();
     void usageWithoutDatabase();
+    void limitsWritten_data();
+    void limitsWritten();
+    void limitsRefused_data();
+    void limitsRefused();
+    void limitsEnforcedByGateway();
+    void useAndBudgetAlerts();
+    void inFlightShown();
+    void expiryRoundTrip();
     void looksRight();
 
 private:
@@ -134,6 +168,12 @@ private:
     QByteArray createThroughPage(const QString &name);
     void selectKey(const QString &name);
     bool waitForApplied(int count);
+    // Changes the config as a hand edit would (the page follows ConfigEditor::changed).
+    void editConfig(const std::function<void(QJsonObject &)> &edit);
+    void mergeIntoKey(const QString &name, const QJsonObject &extra);
+    template <typename Widget> Widget *child(const QString &name) const;
+    QString text(const QString &labelName) const;
+    QString cellText(const QString &keyName, Column column) const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<FakeUpstream> m_fake;
@@ -153,6 +193,8 @@ private:
 
 void AccessKeysPageTest::initTestCase()
 {
+    // Eight hours east of UTC all year, so local and UTC times differ in every run.
+    qputenv("TZ", "Asia/Shanghai");
     qputenv("ONEGATE_TEST_CI_KEY", kCiKey);
     qputenv("ONEGATE_TEST_UPSTREAM_KEY", kUpstreamKey);
 }
@@ -228,6 +270,48 @@ void AccessKeysPageTest::startGateway()
 bool AccessKeysPageTest::waitForApplied(int count)
 {
     return waitUntil([this, count] { return m_applied->size() >= count; }, 5000);
+}
+
+void AccessKeysPageTest::editConfig(const std::function<void(QJsonObject &)> &edit)
+{
+    QJsonObject next = m_editor->document();
+    edit(next);
+    const auto error = m_editor->apply(next);
+    QVERIFY2(!error, qPrintable(error ? error->toString() : QString()));
+}
+
+void AccessKeysPageTest::mergeIntoKey(const QString &name, const QJsonObject &extra)
+{
+    editConfig([&](QJsonObject &document) {
+        QJsonArray keys = document.value("access_keys"_L1).toArray();
+        for (qsizetype i = 0; i < keys.size(); ++i) {
+            QJsonObject key = keys.at(i).toObject();
+            if (key.value("name"_L1).toString() != name)
+                continue;
+            for (auto it = extra.begin(); it != extra.end(); ++it)
+                key.insert(it.key(), it.value());
+            keys.replace(i, key);
+        }
+        document.insert(u"access_keys"_s, keys);
+    });
+}
+
+template <typename Widget> Widget *AccessKeysPageTest::child(const QString &name) const
+{
+    auto *widget = m_page->findChild<Widget *>(name);
+    if (!widget)
+        qWarning("no widget named %s", qPrintable(name));
+    return widget;
+}
+
+QString AccessKeysPageTest::text(const QString &labelName) const
+{
+    return child<QLabel>(labelName)->text();
+}
+
+QString AccessKeysPageTest::cellText(const QString &keyName, Column column) const
+{
+    return m_keys->index(m_keys->rowOf(keyName), int(column)).data().toString();
 }
 
 int AccessKeysPageTest::statusOf(const QByteArray &method, const QByteArray &path,
@@ -539,9 +623,6 @@ void AccessKeysPageTest::usageColumns()
     recorder.record(usageRow(u"revoked-long-ago"_s, today + 5'000));
     recorder.flush();
 
-    const auto cellText = [this](const QString &name, Column column) {
-        return m_keys->index(m_keys->rowOf(name), int(column)).data().toString();
-    };
     QVERIFY(cellText(u"vscode"_s, Column::RequestsToday).isEmpty()); // not asked yet
 
     // Asked when the page is shown, answered from the reader's thread.
@@ -595,10 +676,357 @@ void AccessKeysPageTest::usageWithoutDatabase()
     QVERIFY(answered.size() <= 2);
 }
 
+void AccessKeysPageTest::limitsWritten_data()
+{
+    QTest::addColumn<QJsonObject>("before"); // on the ci entry before the edit
+    // What the form is set to; -1: left as loaded.
+    QTest::addColumn<int>("rpm");
+    QTest::addColumn<int>("tpm");
+    QTest::addColumn<int>("concurrent");
+    QTest::addColumn<double>("budget");
+    QTest::addColumn<int>("warnPercent");
+    QTest::addColumn<QJsonObject>("after"); // on the ci entry in the file
+
+    QTest::newRow("requests per minute")
+        << QJsonObject{} << 60 << -1 << -1 << -1.0 << -1 << QJsonObject{{u"rpm"_s, 60}};
+    QTest::newRow("every limit") << QJsonObject{} << 60 << 200'000 << 4 << 20.0 << 50
+                                 << QJsonObject{{u"rpm"_s, 60},
+                                                {u"tpm"_s, 200'000},
+                                                {u"max_concurrent"_s, 4},
+                                                {u"budget"_s, QJsonObject{{u"monthly"_s, 20},
+                                                                          {u"warn_at"_s, 0.5}}}};
+    // The parser's default threshold is not written.
+    QTest::newRow("budget at the default warning")
+        << QJsonObject{} << -1 << -1 << -1 << 12.5 << 80
+        << QJsonObject{{u"budget"_s, QJsonObject{{u"monthly"_s, 12.5}}}};
+    // 0 is "no limit": the keys go, the file stays minimal; the expiry is left alone.
+    QTest::newRow("all cleared") << QJsonObject{{u"rpm"_s, 5},
+                                                {u"tpm"_s, 100},
+                                                {u"max_concurrent"_s, 2},
+                                                {u"budget"_s, QJsonObject{{u"monthly"_s, 3},
+                                                                          {u"warn_at"_s, 0.9}}},
+                                                {u"expires"_s, u"2030-01-31T00:00:00Z"_s}}
+                                 << 0 << 0 << 0 << 0.0 << -1
+                                 << QJsonObject{{u"expires"_s, u"2030-01-31T00:00:00Z"_s}};
+    // The form shows cents and whole percents; what the user did not touch keeps its
+    // exact value.
+    QTest::newRow("untouched fields kept exactly")
+        << QJsonObject{{u"budget"_s, QJsonObject{{u"monthly"_s, 20.125}, {u"warn_at"_s, 0.855}}}}
+        << 10 << -1 << -1 << -1.0 << -1
+        << QJsonObject{{u"rpm"_s, 10},
+                       {u"budget"_s, QJsonObject{{u"monthly"_s, 20.125}, {u"warn_at"_s, 0.855}}}};
+}
+
+void AccessKeysPageTest::limitsWritten()
+{
+    QFETCH(QJsonObject, before);
+    QFETCH(int, rpm);
+    QFETCH(int, tpm);
+    QFETCH(int, concurrent);
+    QFETCH(double, budget);
+    QFETCH(int, warnPercent);
+    QFETCH(QJsonObject, after);
+
+    if (!before.isEmpty())
+        mergeIntoKey(u"ci"_s, before);
+    selectKey(u"ci"_s);
+    auto *box = m_page->findChild<AccessKeyLimitsBox *>();
+    QVERIFY(box && box->isEnabled());
+    QCOMPARE(box->title(), u"Limits of ci"_s);
+    auto *save = child<QPushButton>(u"saveLimitsButton"_s);
+    QVERIFY(!box->isModified());
+    QVERIFY(!save->isEnabled());
+
+    const QList<QPair<QString, int>> counts{{u"rpmSpin"_s, rpm},
+                                            {u"tpmSpin"_s, tpm},
+                                            {u"concurrentSpin"_s, concurrent},
+                                            {u"warnSpin"_s, warnPercent}};
+    for (const auto &[name, value] : counts) {
+        if (value >= 0)
+            child<QSpinBox>(name)->setValue(value);
+    }
+    if (budget >= 0)
+        child<QDoubleSpinBox>(u"budgetSpin"_s)->setValue(budget);
+    QVERIFY(box->isModified());
+    QVERIFY(save->isEnabled());
+    save->click();
+    QVERIFY2(m_prompts->shown.isEmpty(), qPrintable(m_prompts->shown.join(u'\n')));
+
+    QJsonObject expected = plainCiEntry();
+    for (auto it = after.begin(); it != after.end(); ++it)
+        expected.insert(it.key(), it.value());
+    QCOMPARE(accessKeyEntry(QJsonDocument::fromJson(fileBytes()).object(), u"ci"_s), expected);
+    // The form shows what is saved now.
+    QVERIFY(!box->isModified());
+    QVERIFY(!save->isEnabled());
+    QCOMPARE(text(u"limitsStatus"_s), u"Saved."_s);
+    const AccessKeyLimits saved = m_editor->config()->accessKeys.constFirst().limits;
+    QCOMPARE(box->limits(), saved);
+    QCOMPARE(cellText(u"ci"_s, Column::Limits),
+             AccessKeyLimitsText::summary(saved, QDateTime::currentMSecsSinceEpoch()));
+    // Another edit makes the message go.
+    child<QSpinBox>(u"rpmSpin"_s)->setValue(7);
+    QCOMPARE(text(u"limitsStatus"_s), QString());
+}
+
+void AccessKeysPageTest::limitsRefused_data()
+{
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<double>("value");
+    QTest::addColumn<QString>("message");
+
+    // The widgets take more than the parser does: its own message says what it takes.
+    QTest::newRow("tokens per minute")
+        << u"tpmSpin"_s << 2e9
+        << u"config.json: access_keys[0].tpm: expected an integer from 1 to 1000000000"_s;
+    QTest::newRow("requests at once")
+        << u"concurrentSpin"_s << 200'000.0
+        << u"config.json: access_keys[0].max_concurrent: expected an integer from 1 to 100000"_s;
+    QTest::newRow("budget")
+        << u"budgetSpin"_s << 2e12
+        << u"config.json: access_keys[0].budget.monthly: expected a number above 0"_s;
+}
+
+void AccessKeysPageTest::limitsRefused()
+{
+    QFETCH(QString, field);
+    QFETCH(double, value);
+    QFETCH(QString, message);
+
+    mergeIntoKey(u"ci"_s, QJsonObject{{u"rpm"_s, 30}});
+    selectKey(u"ci"_s);
+    const QByteArray before = fileBytes();
+    if (auto *spin = m_page->findChild<QSpinBox *>(field))
+        spin->setValue(int(value));
+    else
+        child<QDoubleSpinBox>(field)->setValue(value);
+    child<QPushButton>(u"saveLimitsButton"_s)->click();
+
+    QCOMPARE(m_prompts->shown.size(), 1);
+    QVERIFY2(
+        m_prompts->last().startsWith(u"warning: Access keys: The limits of ci were not saved."_s),
+        qPrintable(m_prompts->last()));
+    QVERIFY2(m_prompts->last().contains(message), qPrintable(m_prompts->last()));
+    QCOMPARE(fileBytes(), before);
+    // What was typed stays, to be corrected, with the reason beside it.
+    auto *box = m_page->findChild<AccessKeyLimitsBox *>();
+    QVERIFY(box->isModified());
+    QVERIFY2(text(u"limitsStatus"_s).contains(message), qPrintable(text(u"limitsStatus"_s)));
+
+    child<QPushButton>(u"revertLimitsButton"_s)->click();
+    QVERIFY(!box->isModified());
+    QCOMPARE(child<QSpinBox>(u"rpmSpin"_s)->value(), 30);
+    QCOMPARE(box->limits(), m_editor->config()->accessKeys.constFirst().limits);
+    QCOMPARE(text(u"limitsStatus"_s), QString());
+
+    // A key revoked meanwhile (another window, the file) is said plainly.
+    QCOMPARE(AccessKeyEditor(m_editor.get(), m_secrets.get()).setLimits(u"gone"_s, {}),
+             u"There is no key named gone."_s);
+}
+
+void AccessKeysPageTest::limitsEnforcedByGateway()
+{
+    startGateway();
+    m_page->show();
+    selectKey(u"ci"_s);
+    child<QSpinBox>(u"rpmSpin"_s)->setValue(1);
+    child<QPushButton>(u"saveLimitsButton"_s)->click();
+    QCOMPARE(accessKeyEntry(QJsonDocument::fromJson(fileBytes()).object(), u"ci"_s)
+                 .value("rpm"_L1)
+                 .toInt(),
+             1);
+    QCOMPARE(cellText(u"ci"_s, Column::Limits), u"1/min"_s);
+    QVERIFY(waitForApplied(1));
+
+    QCOMPARE(statusOf("POST"_ba, "/v1/chat/completions"_ba, kCiKey, chatBody(u"text"_s)), 200);
+    QCOMPARE(statusOf("POST"_ba, "/v1/chat/completions"_ba, kCiKey, chatBody(u"text"_s)), 429);
+    m_page->refreshStandings();
+    QTRY_COMPARE(text(u"rpmUse"_s), u"1 of 1 in the last minute"_s);
+    // No tokens-per-minute limit: the minute's tokens are still counted with rpm.
+    QCOMPARE(text(u"tpmUse"_s), u"%1 tokens in the last minute"_s.arg(QLocale().toString(51)));
+
+    // Lifting the limit lets the key in again.
+    child<QSpinBox>(u"rpmSpin"_s)->setValue(0);
+    child<QPushButton>(u"saveLimitsButton"_s)->click();
+    QVERIFY(!accessKeyEntry(m_editor->document(), u"ci"_s).contains("rpm"_L1));
+    QCOMPARE(cellText(u"ci"_s, Column::Limits), u"None"_s);
+    QVERIFY(waitForApplied(2));
+    QCOMPARE(statusOf("POST"_ba, "/v1/chat/completions"_ba, kCiKey, chatBody(u"text"_s)), 200);
+    QVERIFY2(m_prompts->shown.isEmpty(), qPrintable(m_prompts->shown.join(u'\n')));
+}
+
+void AccessKeysPageTest::useAndBudgetAlerts()
+{
+    // 14 prompt and 37 completion tokens per "text" answer at 0.10 each: 5.10 a request.
+    // "tool" has no price.
+    editConfig([](QJsonObject &document) {
+        document.insert(
+            u"models"_s,
+            QJsonArray{QJsonObject{
+                {u"id"_s, u"text"_s},
+                {u"prices"_s, QJsonObject{{u"input"_s, 100'000}, {u"output"_s, 100'000}}}}});
+    });
+    mergeIntoKey(u"ci"_s,
+                 QJsonObject{{u"models"_s, QJsonArray{u"text"_s, u"tool"_s}},
+                             {u"tpm"_s, 200'000},
+                             {u"budget"_s, QJsonObject{{u"monthly"_s, 20}, {u"warn_at"_s, 0.5}}}});
+    startGateway();
+    // What DesktopApp does: budget alerts go to the tray.
+    TrayController tray;
+    connect(m_gateway.get(), &GatewayService::budgetAlert, &tray, &TrayController::notifyBudget);
+    m_page->show();
+    selectKey(u"ci"_s);
+    const QLocale locale;
+    auto *bar = child<QProgressBar>(u"budgetBar"_s);
+    auto *unpriced = child<QLabel>(u"unpricedNote"_s);
+
+    m_page->refreshStandings();
+    QTRY_COMPARE(text(u"budgetUse"_s),
+                 u"Spent %1 of %2 this month (0 %)"_s.arg(money(0), money(20)));
+    QVERIFY(bar->isVisible());
+    QCOMPARE(bar->value(), 0);
+    QVERIFY(unpriced->isHidden());
+
+    QCOMPARE(statusOf("POST"_ba, "/v1/chat/completions"_ba, kCiKey, chatBody(u"text"_s)), 200);
+    m_page->refreshStandings();
+    QTRY_COMPARE(text(u"budgetUse"_s),
+                 u"Spent %1 of %2 this month (25 %)"_s.arg(money(5.1), money(20)));
+    QCOMPARE(bar->value(), 255);
+    QCOMPARE(text(u"tpmUse"_s), u"%1 of %2 tokens in the last minute"_s.arg(
+                                    locale.toString(51), locale.toString(200'000)));
+    QCOMPARE(text(u"rpmUse"_s), u"1 in the last minute"_s);
+    QCOMPARE(text(u"concurrentUse"_s), u"0 in flight"_s);
+    QCOMPARE(cellText(u"ci"_s, Column::ThisMonth), u"%1 of %2"_s.arg(money(5.1), money(20)));
+    QVERIFY(unpriced->isHidden());
+    QVERIFY(tray.lastMessage().isEmpty());
+
+    // A model without a price: counted apart, and said so.
+    QCOMPARE(statusOf("POST"_ba, "/v1/chat/completions"_ba, kCiKey, chatBody(u"tool"_s)), 200);
+    m_page->refreshStandings();
+    QTRY_VERIFY(unpriced->isVisible());
+    QCOMPARE(unpriced->text(),
+             u"Requests this month that used a model without a price: 1. The budget cannot "
+             u"count them; add the model's prices on the Models page."_s);
+    QVERIFY(m_keys->index(m_keys->rowOf(u"ci"_s), int(Column::ThisMonth))
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(u"without a price: 1."_s));
+
+    // Past the warning share: the tray says so, once.
+    QCOMPARE(statusOf("POST"_ba, "/v1/chat/completions"_ba, kCiKey, chatBody(u"text"_s)), 200);
+    QTRY_COMPARE(
+        tray.lastMessage(),
+        u"Budget warning\nThe key ci has used 51 % of its monthly budget (%1 of %2)."_s.arg(
+            money(10.2), money(20)));
+
+    // The budget spent: the tray says until when, and the gateway refuses the key.
+    QCOMPARE(statusOf("POST"_ba, "/v1/chat/completions"_ba, kCiKey, chatBody(u"text"_s)), 200);
+    QCOMPARE(statusOf("POST"_ba, "/v1/chat/completions"_ba, kCiKey, chatBody(u"text"_s)), 200);
+    const QString nextMonth =
+        AccessKeyLimitsText::localTime(nextMonthStartMs(QDateTime::currentMSecsSinceEpoch()));
+    QTRY_COMPARE(tray.lastMessage(),
+                 u"Budget reached\nThe key ci reached its monthly budget (%1 of %2): its requests "
+                 u"are refused until %3 or until you raise the budget."_s.arg(
+                     money(20.4), money(20), nextMonth));
+    QCOMPARE(statusOf("POST"_ba, "/v1/chat/completions"_ba, kCiKey, chatBody(u"text"_s)), 429);
+    m_page->refreshStandings();
+    QTRY_COMPARE(text(u"budgetUse"_s),
+                 u"Spent %1 of %2 this month (102 %)"_s.arg(money(20.4), money(20)));
+    QCOMPARE(bar->value(), bar->maximum());
+    QCOMPARE(m_keys->index(m_keys->rowOf(u"ci"_s), int(Column::ThisMonth))
+                 .data(Qt::ForegroundRole)
+                 .value<QColor>(),
+             QColor(0xc0, 0x39, 0x2b));
+}
+
+void AccessKeysPageTest::inFlightShown()
+{
+    mergeIntoKey(u"ci"_s, QJsonObject{{u"max_concurrent"_s, 4}});
+    startGateway();
+    m_page->show();
+    selectKey(u"ci"_s);
+    m_page->refreshStandings();
+    QTRY_COMPARE(text(u"concurrentUse"_s), u"0 of 4 in flight"_s);
+    QCOMPARE(cellText(u"ci"_s, Column::Limits), u"4 at once"_s);
+
+    // The upstream sends one event, then nothing: the request stays in flight.
+    m_fake->setScript({u"stall"_s});
+    TestHttpClient client(m_port);
+    client.send(
+        "POST"_ba, "/v1/chat/completions"_ba,
+        {{"Authorization"_ba, "Bearer "_ba + kCiKey}, {"Content-Type"_ba, "application/json"_ba}},
+        chatBody(u"text"_s, true));
+    QVERIFY(waitUntil([this] { return !m_fake->requests().isEmpty(); }, 5000));
+    m_page->refreshStandings();
+    QTRY_COMPARE(text(u"concurrentUse"_s), u"1 of 4 in flight"_s);
+
+    // The client leaves. The page asks again by itself while it is visible.
+    client.abort();
+    QTRY_COMPARE_WITH_TIMEOUT(text(u"concurrentUse"_s), u"0 of 4 in flight"_s,
+                              AccessKeysPage::kStandingsRefreshMs + 5000);
+    QCOMPARE(AccessKeysPage::kStandingsRefreshMs, 3'000);
+}
+
+void AccessKeysPageTest::expiryRoundTrip()
+{
+    // A hand-written UTC time is shown in local time (UTC+8 here).
+    mergeIntoKey(u"ci"_s, QJsonObject{{u"expires"_s, u"2030-01-31T00:00:00Z"_s}});
+    selectKey(u"ci"_s);
+    auto *check = child<QCheckBox>(u"expiresCheck"_s);
+    auto *edit = child<QDateTimeEdit>(u"expiryEdit"_s);
+    auto *save = child<QPushButton>(u"saveLimitsButton"_s);
+    QVERIFY(check->isChecked());
+    QVERIFY(edit->isEnabled());
+    QCOMPARE(edit->dateTime(), QDateTime(QDate(2030, 1, 31), QTime(8, 0)));
+    QCOMPARE(edit->text(), u"2030-01-31 08:00"_s);
+    QCOMPARE(cellText(u"ci"_s, Column::Limits), u"until 2030-01-31"_s);
+    QVERIFY2(text(u"expiryUse"_s).startsWith(u"Expires in "_s), qPrintable(text(u"expiryUse"_s)));
+    QVERIFY(text(u"expiryUse"_s).endsWith(u" days"_s));
+
+    // Typed in local time, saved in UTC.
+    edit->setDateTime(QDateTime(QDate(2031, 3, 15), QTime(9, 30)));
+    save->click();
+    QVERIFY2(m_prompts->shown.isEmpty(), qPrintable(m_prompts->shown.join(u'\n')));
+    QCOMPARE(accessKeyEntry(QJsonDocument::fromJson(fileBytes()).object(), u"ci"_s)
+                 .value("expires"_L1)
+                 .toString(),
+             u"2031-03-15T01:30:00Z"_s);
+    QCOMPARE(m_editor->config()->accessKeys.constFirst().limits.expiresMs,
+             QDateTime(QDate(2031, 3, 15), QTime(1, 30), Qt::UTC).toMSecsSinceEpoch());
+    QCOMPARE(edit->dateTime(), QDateTime(QDate(2031, 3, 15), QTime(9, 30)));
+
+    // Off: the key leaves the entry.
+    check->setChecked(false);
+    QVERIFY(!edit->isEnabled());
+    save->click();
+    QCOMPARE(accessKeyEntry(QJsonDocument::fromJson(fileBytes()).object(), u"ci"_s),
+             plainCiEntry());
+    QCOMPARE(text(u"expiryUse"_s), QString());
+
+    // In the past: the running gateway refuses the key, and the page says it expired.
+    startGateway();
+    QCOMPARE(statusOf("GET"_ba, "/v1/models"_ba, kCiKey), 200);
+    check->setChecked(true);
+    edit->setDateTime(QDateTime::currentDateTime().addSecs(-3600));
+    save->click();
+    QVERIFY(waitForApplied(1));
+    QCOMPARE(statusOf("GET"_ba, "/v1/models"_ba, kCiKey), 401);
+    QCOMPARE(text(u"expiryUse"_s), u"Expired"_s);
+    QCOMPARE(cellText(u"ci"_s, Column::Limits), u"expired"_s);
+    QCOMPARE(m_keys->index(m_keys->rowOf(u"ci"_s), int(Column::Limits))
+                 .data(Qt::ForegroundRole)
+                 .value<QColor>(),
+             QColor(0xc0, 0x39, 0x2b));
+}
+
 void AccessKeysPageTest::looksRight()
 {
     createThroughPage(u"vscode"_s);
     createThroughPage(u"claude-code"_s);
+    mergeIntoKey(u"ci"_s, QJsonObject{{u"rpm"_s, 60},
+                                      {u"max_concurrent"_s, 4},
+                                      {u"budget"_s, QJsonObject{{u"monthly"_s, 20}}},
+                                      {u"expires"_s, u"2030-01-31T00:00:00Z"_s}});
     selectKey(u"ci"_s);
     UsageRecorder recorder;
     QCOMPARE(recorder.open(m_dir->filePath(u"usage.db"_s)), QString());
@@ -618,6 +1046,11 @@ void AccessKeysPageTest::looksRight()
     for (auto *button : m_page->findChildren<QPushButton *>()) {
         if (button->isVisible())
             QVERIFY2(button->width() >= button->sizeHint().width(), qPrintable(button->text()));
+    }
+    // The Limits group's one-line labels are not cut off.
+    for (auto *label : m_page->findChild<AccessKeyLimitsBox *>()->findChildren<QLabel *>()) {
+        if (label->isVisible() && !label->wordWrap())
+            QVERIFY2(label->width() >= label->sizeHint().width(), qPrintable(label->text()));
     }
 
     m_page->findChild<QLineEdit *>(u"newKeyName"_s)->setText(u"jetbrains"_s);

@@ -9,6 +9,7 @@
 #include "ScriptedPrompts.h"
 #include "UiServices.h"
 #include "config/ConfigEditor.h"
+#include "pages/RefusedOriginsModel.h"
 #include "secrets/MemorySecretStore.h"
 #include "usage/UsageRecorder.h"
 
@@ -42,6 +43,7 @@ public:
     std::unique_ptr<ConfigEditor> editor;
     std::unique_ptr<UsageRecorder> usage;
     std::unique_ptr<GatewayService> gateway;
+    RefusedOriginsModel refusedOrigins;
     quint16 port = 0;
 
     // The config the tests start from: two access keys in the keychain ("laptop" may use
@@ -98,6 +100,9 @@ public:
         if (!usageError.isEmpty())
             return usageError;
         gateway = std::make_unique<GatewayService>();
+        // What DesktopApp does: refused browser origins are listed for the Settings page.
+        QObject::connect(gateway.get(), &GatewayService::originRefused, &refusedOrigins,
+                         &RefusedOriginsModel::record);
         const ListenResult listening = gateway->start(editor->config(), usage.get());
         return listening.error;
     }
@@ -117,7 +122,7 @@ public:
     UiServices services()
     {
         return UiServices{editor.get(), &secrets, gateway.get(), &prompts,
-                          dir.filePath(QStringLiteral("data"))};
+                          dir.filePath(QStringLiteral("data")), &refusedOrigins};
     }
 
     ~RunningGateway()

@@ -1,6 +1,8 @@
 // The Settings page: listen address and port through ConfigEditor with the parser's own
-// refusals, LAN access and the auth toggle, a port conflict on rebind, live language and
-// theme switching, start at login (XDG autostart), data folder and usage retention.
+// refusals, LAN access and the auth toggle, a port conflict on rebind, browser origins
+// (the allowlist, extensions, refused origins and Allow, each checked against real
+// requests), live language and theme switching, start at login (XDG autostart), data
+// folder and usage retention.
 
 #include "TestHttpClient.h"
 #include "common/AppSettings.h"
@@ -8,9 +10,11 @@
 #include "common/UiLanguage.h"
 #include "common/UiTheme.h"
 #include "pages/ConnectPage.h"
+#include "pages/RefusedOriginsModel.h"
 #include "pages/SettingsPage.h"
 #include "tst_ui_connect_gateway.h"
 
+#include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -18,6 +22,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QNetworkInterface>
 #include <QPushButton>
 #include <QSettings>
@@ -25,6 +30,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QStyle>
+#include <QTableView>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTcpServer>
@@ -53,6 +59,15 @@ private Q_SLOTS:
     void portConflictIsExplained();
     void ollamaSurfaceTurnsOnAndOff();
     void ollamaPortInUseIsExplained();
+    void originsAddedAndRemovedReachTheGateway();
+    void typedOrigin_data();
+    void typedOrigin();
+    void originAlreadyAllowedIsNotAddedTwice();
+    void nullOriginIsConfirmedFirst();
+    void extensionsAllowExtensionOrigins();
+    void refusedOriginListedOnceThenAllowed();
+    void refusedOriginCanBeDismissed();
+    void refusedOriginsStayBounded();
     void languageSwitchRetranslatesLive();
     void missingTranslationIsExplained();
     void themeSwitchesPalette();
@@ -77,6 +92,43 @@ private:
         return m_gateway->editor->document().value(u"listen"_s).toString();
     }
     void setPort(int port);
+    QStringList documentOrigins() const
+    {
+        QStringList origins;
+        const QJsonValue cors = m_gateway->editor->document().value(u"cors"_s);
+        for (const QJsonValue &origin : cors[u"origins"_s].toArray())
+            origins.append(origin.toString());
+        return origins;
+    }
+    QStringList shownOrigins() const
+    {
+        QStringList origins;
+        const QAbstractItemModel *model = child<QListView>(u"allowedOriginsView"_s)->model();
+        for (int row = 0; row < model->rowCount(); ++row)
+            origins.append(model->index(row, 0).data().toString());
+        return origins;
+    }
+    void typeOrigin(const QString &text)
+    {
+        auto *edit = child<QLineEdit>(u"originEdit"_s);
+        edit->clear();
+        QTest::keyClicks(edit, text);
+        QTest::mouseClick(child<QPushButton>(u"addOrigin"_s), Qt::LeftButton);
+    }
+    // A page's request from `origin` with a valid key: its status and the CORS header.
+    std::pair<int, QByteArray> requestFrom(const QByteArray &origin) const
+    {
+        test::TestHttpClient client(m_gateway->port);
+        client.send("GET"_ba, "/v1/models"_ba,
+                    {{"Authorization"_ba, "Bearer sk-test-laptop-3f9a"_ba}, {"Origin"_ba, origin}});
+        client.waitForFinished();
+        return {client.status(), client.header("access-control-allow-origin")};
+    }
+    // Counts the configs the running gateway has taken, to wait for the next one.
+    std::unique_ptr<QSignalSpy> appliedSpy() const
+    {
+        return std::make_unique<QSignalSpy>(m_gateway->gateway.get(), &GatewayService::configApplied);
+    }
     // On the box itself: a click in the middle of a wide check box lands past its label,
     // which does not toggle it.
     static void clickCheckBox(QCheckBox *box)
@@ -386,6 +438,218 @@ void TestUiSettings::ollamaPortInUseIsExplained()
     QVERIFY(socket.waitForConnected(2000));
 }
 
+void TestUiSettings::originsAddedAndRemovedReachTheGateway()
+{
+    makePage();
+    const QByteArray origin = "https://chat.example.org"_ba;
+    QCOMPARE(requestFrom(origin).first, 403);  // refused by default
+    QVERIFY(!m_gateway->editor->document().contains(u"cors"_s));
+    QVERIFY(!child<QPushButton>(u"addOrigin"_s)->isEnabled());  // nothing typed
+    QVERIFY(!child<QPushButton>(u"removeOrigin"_s)->isEnabled());  // nothing selected
+
+    const auto applied = appliedSpy();
+    typeOrigin(QString::fromLatin1(origin));
+    QCOMPARE(m_gateway->prompts.shown, QStringList());
+    QCOMPARE(documentOrigins(), QStringList{QString::fromLatin1(origin)});
+    QCOMPARE(shownOrigins(), QStringList{QString::fromLatin1(origin)});
+    QVERIFY(child<QLineEdit>(u"originEdit"_s)->text().isEmpty());
+    QTRY_COMPARE(applied->size(), 1);
+    const auto allowed = requestFrom(origin);
+    QCOMPARE(allowed.first, 200);
+    QCOMPARE(allowed.second, origin);
+    QCOMPARE(requestFrom("https://evil.example.org"_ba).first, 403);  // exact origins only
+
+    auto *view = child<QListView>(u"allowedOriginsView"_s);
+    view->setCurrentIndex(view->model()->index(0, 0));
+    QVERIFY(child<QPushButton>(u"removeOrigin"_s)->isEnabled());
+    QTest::mouseClick(child<QPushButton>(u"removeOrigin"_s), Qt::LeftButton);
+    // Nothing left to say: the file goes back to the default.
+    QVERIFY(!m_gateway->editor->document().contains(u"cors"_s));
+    QCOMPARE(shownOrigins(), QStringList());
+    QTRY_COMPARE(applied->size(), 2);
+    QCOMPARE(requestFrom(origin).first, 403);
+    QCOMPARE(m_gateway->prompts.shown, QStringList());
+}
+
+void TestUiSettings::typedOrigin_data()
+{
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<QString>("stored");  // empty: refused with a message
+    QTest::newRow("https") << u"https://chat.example.org"_s << u"https://chat.example.org"_s;
+    QTest::newRow("port") << u"http://localhost:5173"_s << u"http://localhost:5173"_s;
+    QTest::newRow("web view") << u"vscode-webview://1a2b3c4d"_s << u"vscode-webview://1a2b3c4d"_s;
+    QTest::newRow("case, spaces, a slash") << u"  HTTPS://Chat.Example.ORG/ "_s << u"https://chat.example.org"_s;
+    QTest::newRow("path") << u"https://chat.example.org/app"_s << QString();
+    QTest::newRow("wildcard") << u"https://*.example.org"_s << QString();
+    QTest::newRow("no scheme") << u"chat.example.org"_s << QString();
+    QTest::newRow("star") << u"*"_s << QString();
+    QTest::newRow("user") << u"https://me@chat.example.org"_s << QString();
+    QTest::newRow("query") << u"https://chat.example.org?x=1"_s << QString();
+}
+
+void TestUiSettings::typedOrigin()
+{
+    QFETCH(QString, typed);
+    QFETCH(QString, stored);
+    makePage();
+    typeOrigin(typed);
+    if (!stored.isEmpty()) {
+        QCOMPARE(m_gateway->prompts.shown, QStringList());
+        QCOMPARE(documentOrigins(), QStringList{stored});
+        return;
+    }
+    const QString shown = m_gateway->prompts.last();
+    QVERIFY2(shown.startsWith(u"warning: Origin not added: "_s), qPrintable(shown));
+    QVERIFY2(shown.contains(u"is not an origin"_s) && shown.contains(u"https://chat.example.org"_s),
+             qPrintable(shown));
+    QVERIFY(!m_gateway->editor->document().contains(u"cors"_s));
+    QCOMPARE(child<QLineEdit>(u"originEdit"_s)->text(), typed);  // stays to be fixed
+}
+
+void TestUiSettings::originAlreadyAllowedIsNotAddedTwice()
+{
+    makePage();
+    typeOrigin(u"http://localhost:5173"_s);
+    typeOrigin(u"HTTP://LOCALHOST:5173"_s);
+    QCOMPARE(m_gateway->prompts.shown, QStringList());
+    QCOMPARE(documentOrigins(), QStringList{u"http://localhost:5173"_s});
+    QCOMPARE(child<QListView>(u"allowedOriginsView"_s)->currentIndex().row(), 0);  // shown instead
+}
+
+void TestUiSettings::nullOriginIsConfirmedFirst()
+{
+    makePage();
+    m_gateway->prompts.confirmAnswer = false;
+    typeOrigin(u"null"_s);
+    QVERIFY2(m_gateway->prompts.last().startsWith(u"confirm: "_s), qPrintable(m_gateway->prompts.last()));
+    QVERIFY(m_gateway->prompts.last().contains(u"sandboxed"_s));
+    QVERIFY(!m_gateway->editor->document().contains(u"cors"_s));
+
+    m_gateway->prompts.confirmAnswer = true;
+    const auto applied = appliedSpy();
+    typeOrigin(u"null"_s);
+    QCOMPARE(documentOrigins(), QStringList{u"null"_s});
+    QTRY_COMPARE(applied->size(), 1);
+    QCOMPARE(requestFrom("null"_ba).first, 200);
+}
+
+void TestUiSettings::extensionsAllowExtensionOrigins()
+{
+    makePage();
+    const QByteArray extension = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"_ba;
+    QCOMPARE(requestFrom(extension).first, 403);
+    auto *refused = m_gateway->services().refusedOrigins;
+    QTRY_COMPARE(refused->rowCount(), 1);
+
+    const auto applied = appliedSpy();
+    auto *box = child<QCheckBox>(u"extensionsCheck"_s);
+    QVERIFY(!box->isChecked());
+    clickCheckBox(box);
+    QCOMPARE(m_gateway->editor->document()[u"cors"_s][u"extensions"_s].toBool(), true);
+    QCOMPARE(refused->rowCount(), 0);  // allowed now
+    QTRY_COMPARE(applied->size(), 1);
+    QCOMPARE(requestFrom(extension).first, 200);
+    QCOMPARE(requestFrom("moz-extension://0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"_ba).first, 200);
+    QCOMPARE(requestFrom("https://chat.example.org"_ba).first, 403);  // pages still are not
+
+    clickCheckBox(box);
+    QVERIFY(!m_gateway->editor->document().contains(u"cors"_s));
+    QTRY_COMPARE(applied->size(), 2);
+    QCOMPARE(requestFrom(extension).first, 403);
+    QCOMPARE(m_gateway->prompts.shown, QStringList());
+}
+
+void TestUiSettings::refusedOriginListedOnceThenAllowed()
+{
+    makePage();
+    auto *refused = m_gateway->services().refusedOrigins;
+    QAbstractItemModelTester tester(refused, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy first(refused, &RefusedOriginsModel::firstRefused);
+    auto *view = child<QTableView>(u"refusedOriginsView"_s);
+    QVERIFY(child<QLabel>(u"refusedOriginsEmpty"_s)->isVisibleTo(m_page.get()));
+    QVERIFY(!view->isVisibleTo(m_page.get()));
+
+    // A web-view app's dev server, as a desktop client would send it.
+    const QByteArray origin = "http://localhost:5173"_ba;
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(requestFrom(origin).first, 403);
+    QTRY_COMPARE(refused->refusals(0), 3);
+    QCOMPARE(refused->rowCount(), 1);
+    QCOMPARE(first.size(), 1);  // announced once
+    QCOMPARE(first.first().at(0).toString(), QString::fromLatin1(origin));
+    const auto cell = [refused](RefusedOriginsModel::Column column) {
+        return refused->index(0, int(column)).data().toString();
+    };
+    QCOMPARE(cell(RefusedOriginsModel::Column::Origin), QString::fromLatin1(origin));
+    QCOMPARE(cell(RefusedOriginsModel::Column::Address), u"127.0.0.1"_s);
+    QCOMPARE(cell(RefusedOriginsModel::Column::Refusals), u"3"_s);
+    QVERIFY(view->isVisibleTo(m_page.get()));
+    QVERIFY(!child<QLabel>(u"refusedOriginsEmpty"_s)->isVisibleTo(m_page.get()));
+
+    auto *allow = child<QPushButton>(u"allowRefusedOrigin"_s);
+    QVERIFY(!allow->isEnabled());  // nothing selected yet
+    view->selectRow(0);
+    QVERIFY(allow->isEnabled());
+    const auto applied = appliedSpy();
+    QTest::mouseClick(allow, Qt::LeftButton);
+    QCOMPARE(m_gateway->prompts.shown, QStringList());
+    QCOMPARE(documentOrigins(), QStringList{QString::fromLatin1(origin)});
+    QCOMPARE(shownOrigins(), QStringList{QString::fromLatin1(origin)});
+    QCOMPARE(refused->rowCount(), 0);
+    QVERIFY(!view->isVisibleTo(m_page.get()));
+    QTRY_COMPARE(applied->size(), 1);
+    const auto next = requestFrom(origin);
+    QCOMPARE(next.first, 200);
+    QCOMPARE(next.second, origin);
+    QCOMPARE(refused->rowCount(), 0);
+}
+
+void TestUiSettings::refusedOriginCanBeDismissed()
+{
+    makePage();
+    auto *refused = m_gateway->services().refusedOrigins;
+    QAbstractItemModelTester tester(refused, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(requestFrom("https://one.example.org"_ba).first, 403);
+    QCOMPARE(requestFrom("vscode-webview://0f1e2d3c"_ba).first, 403);
+    QTRY_COMPARE(refused->rowCount(), 2);
+    QCOMPARE(refused->origin(0), u"vscode-webview://0f1e2d3c"_s);  // the newest first
+
+    auto *view = child<QTableView>(u"refusedOriginsView"_s);
+    view->selectRow(1);
+    QTest::mouseClick(child<QPushButton>(u"dismissRefusedOrigin"_s), Qt::LeftButton);
+    QCOMPARE(refused->rowCount(), 1);
+    QCOMPARE(refused->origin(0), u"vscode-webview://0f1e2d3c"_s);
+    QVERIFY(!m_gateway->editor->document().contains(u"cors"_s));  // still refused
+    QCOMPARE(requestFrom("https://one.example.org"_ba).first, 403);
+    QTRY_COMPARE(refused->rowCount(), 2);  // and listed again when it comes back
+}
+
+void TestUiSettings::refusedOriginsStayBounded()
+{
+    RefusedOriginsModel refused;
+    QAbstractItemModelTester tester(&refused, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy first(&refused, &RefusedOriginsModel::firstRefused);
+    for (int i = 0; i < RefusedOriginsModel::kMaxRows + 5; ++i)
+        refused.record(u"http://localhost:%1"_s.arg(3000 + i), u"127.0.0.1"_s);
+    QCOMPARE(refused.rowCount(), RefusedOriginsModel::kMaxRows);
+    QCOMPARE(refused.origin(0), u"http://localhost:%1"_s.arg(3000 + RefusedOriginsModel::kMaxRows + 4));
+    // The ones first refused longest ago gave way.
+    QCOMPARE(refused.origin(RefusedOriginsModel::kMaxRows - 1), u"http://localhost:3005"_s);
+    // One origin however it is spelled; nothing that cannot be one.
+    refused.record(u" HTTP://LOCALHOST:3010 "_s, u"::1"_s);
+    refused.record(QString(), u"127.0.0.1"_s);
+    refused.record(u"https://"_s + QString(600, u'a'), u"127.0.0.1"_s);
+    QCOMPARE(refused.rowCount(), RefusedOriginsModel::kMaxRows);
+    QCOMPARE(first.size(), RefusedOriginsModel::kMaxRows + 5);
+    // What the config allows leaves the list and is not listed again.
+    CorsSettings cors;
+    cors.origins = {u"http://localhost:3010"_s};
+    refused.setAllowed(cors);
+    QCOMPARE(refused.rowCount(), RefusedOriginsModel::kMaxRows - 1);
+    refused.record(u"http://localhost:3010"_s, u"127.0.0.1"_s);
+    QCOMPARE(refused.rowCount(), RefusedOriginsModel::kMaxRows - 1);
+}
+
 void TestUiSettings::languageSwitchRetranslatesLive()
 {
     makePage();
@@ -421,6 +685,7 @@ void TestUiSettings::missingTranslationIsExplained()
     auto *note = child<QLabel>(u"languageNote"_s);
     QTRY_COMPARE(child<QLabel>(u"heading"_s)->text(), u"设置"_s);
     QVERIFY(!note->isVisibleTo(m_page.get()));
+    QCOMPARE(child<QGroupBox>(u"browserGroup"_s)->title(), u"浏览器访问"_s);
 
     // A translation that cannot be found is explained, and the UI stays usable in English.
     QTemporaryDir empty;
@@ -566,6 +831,25 @@ void TestUiSettings::screenshot()
     theme->setCurrentIndex(theme->findData(int(AppTheme::Dark)));
     QTRY_VERIFY(m_page->palette().color(QPalette::Window).lightness() < 100);
     QVERIFY(m_page->grab().save(dir + u"/settings-dark.png"_s));
+
+    // Browser access with an allowed origin and two refused ones, in both themes and
+    // languages.
+    m_page->showBrowserAccess();
+    QVERIFY(m_page->grab().save(dir + u"/settings-browser-empty.png"_s));
+    typeOrigin(u"https://chat.example.org"_s);
+    for (const QByteArray &origin :
+         {"http://localhost:5173"_ba, "vscode-webview://1f0c2b9e7d5a4c3b"_ba, "vscode-webview://1f0c2b9e7d5a4c3b"_ba})
+        requestFrom(origin);
+    QTRY_COMPARE(m_gateway->services().refusedOrigins->rowCount(), 2);
+    child<QTableView>(u"refusedOriginsView"_s)->selectRow(0);
+    m_page->showBrowserAccess();
+    QVERIFY(m_page->grab().save(dir + u"/settings-browser-dark.png"_s));
+    theme->setCurrentIndex(theme->findData(int(AppTheme::Light)));
+    QTRY_VERIFY(m_page->palette().color(QPalette::Window).lightness() > 150);
+    QVERIFY(m_page->grab().save(dir + u"/settings-browser.png"_s));
+    UiLanguage::apply(u"zh_CN"_s);
+    QTRY_COMPARE(child<QGroupBox>(u"browserGroup"_s)->title(), u"浏览器访问"_s);
+    QVERIFY(m_page->grab().save(dir + u"/settings-browser-zh_CN.png"_s));
 }
 
 QTEST_MAIN(TestUiSettings)

@@ -1,12 +1,18 @@
 // The tray controller: its menu offers what issue 4 lists (status line, open, copy the
-// endpoint, copy an access key, pause/resume, quit) and every choice becomes a signal.
+// endpoint, copy an access key, pause/resume, quit) and every choice becomes a signal;
+// refused browser origins are told at most once a minute; budget alerts are told in plain
+// words, and clicking each balloon asks for the page it is about.
 
 #include "TrayController.h"
+#include "limits/KeyLimiter.h"
+#include "models/AccessKeyLimitsText.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QDateTime>
 #include <QMenu>
 #include <QSignalSpy>
+#include <QSystemTrayIcon>
 #include <QTest>
 
 using namespace onegate;
@@ -33,6 +39,8 @@ private Q_SLOTS:
     void statusLineAndState();
     void menuChoicesBecomeSignals();
     void accessKeysSubmenu();
+    void refusedOriginMessagesDoNotFlood();
+    void budgetAlerts();
 };
 
 void TrayTest::statusLineAndState()
@@ -95,6 +103,53 @@ void TrayTest::accessKeysSubmenu()
     keys->menu()->actions().at(1)->trigger();
     QCOMPARE(copyKey.size(), 1);
     QCOMPARE(copyKey.at(0).at(0).toString(), u"ci"_s);
+}
+
+void TrayTest::refusedOriginMessagesDoNotFlood()
+{
+    TrayController tray;
+    QVERIFY(tray.notifyRefusedOrigin(u"http://localhost:5173"_s, u"127.0.0.1"_s));
+    // A program sending a new origin with every request gets no second balloon for a minute.
+    for (int i = 0; i < 20; ++i)
+        QVERIFY(!tray.notifyRefusedOrigin(u"http://localhost:%1"_s.arg(6000 + i), u"127.0.0.1"_s));
+}
+
+void TrayTest::budgetAlerts()
+{
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    TrayController tray;
+    QSignalSpy keysPage(&tray, &TrayController::accessKeysRequested);
+    QSignalSpy originsPage(&tray, &TrayController::refusedOriginsRequested);
+    QSystemTrayIcon *icon = tray.findChild<QSystemTrayIcon *>();
+    QVERIFY(icon);
+
+    tray.notifyBudget(BudgetAlert{u"cursor"_s, BudgetLevel::Warning, 16.0, 20.0});
+    QCOMPARE(
+        tray.lastMessage(),
+        u"Budget warning\nThe key cursor has used 80 % of its monthly budget (16.00 of 20.00)."_s);
+    Q_EMIT icon->messageClicked();
+    QCOMPARE(keysPage.size(), 1);
+
+    tray.notifyBudget(BudgetAlert{u"cursor"_s, BudgetLevel::Stopped, 1020.13, 1000.0});
+    const QString nextMonth =
+        AccessKeyLimitsText::localTime(nextMonthStartMs(QDateTime::currentMSecsSinceEpoch()));
+    QCOMPARE(
+        tray.lastMessage(),
+        u"Budget reached\nThe key cursor reached its monthly budget (1,020.13 of 1,000.00): its "
+        u"requests are refused until %1 or until you raise the budget."_s.arg(nextMonth));
+    Q_EMIT icon->messageClicked();
+    QCOMPARE(keysPage.size(), 2);
+    QCOMPARE(originsPage.size(), 0);
+
+    // Clicking a later balloon about something else does not open the keys.
+    QVERIFY(tray.notifyRefusedOrigin(u"http://localhost:5173"_s, u"127.0.0.1"_s));
+    Q_EMIT icon->messageClicked();
+    QCOMPARE(originsPage.size(), 1);
+    tray.notify(u"OneGate is still running"_s, u"In the tray."_s);
+    Q_EMIT icon->messageClicked();
+    QCOMPARE(keysPage.size(), 2);
+    QCOMPARE(originsPage.size(), 1);
+    QLocale::setDefault(QLocale::c());
 }
 
 QTEST_MAIN(TrayTest)

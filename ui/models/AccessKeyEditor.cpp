@@ -4,6 +4,7 @@
 #include "config/ConfigEditor.h"
 #include "config/ConfigParser.h"
 
+#include <QDateTime>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -33,6 +34,21 @@ QJsonArray toJson(const QStringList &strings)
     for (const QString &text : strings)
         array.append(text);
     return array;
+}
+
+// RFC 3339 in UTC, as the parser reads it; whole seconds unless the time has a fraction.
+QString utcText(qint64 ms)
+{
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+    return at.toString(ms % 1000 == 0 ? Qt::ISODate : Qt::ISODateWithMs);
+}
+
+void setOrRemove(QJsonObject &object, const QString &key, int value)
+{
+    if (value > 0)
+        object.insert(key, value);
+    else
+        object.remove(key);
 }
 
 } // namespace
@@ -132,13 +148,41 @@ QString AccessKeyEditor::revoke(const QString &name)
 
 QString AccessKeyEditor::setModels(const QString &name, const QStringList &models)
 {
+    return editEntry(name,
+                     [&models](QJsonObject &key) { key.insert(u"models"_s, toJson(models)); });
+}
+
+QString AccessKeyEditor::setLimits(const QString &name, const AccessKeyLimits &limits)
+{
+    return editEntry(name, [&limits](QJsonObject &key) {
+        if (limits.expiresMs != 0)
+            key.insert(u"expires"_s, utcText(limits.expiresMs));
+        else
+            key.remove(u"expires"_s);
+        setOrRemove(key, u"rpm"_s, limits.rpm);
+        setOrRemove(key, u"tpm"_s, limits.tpm);
+        setOrRemove(key, u"max_concurrent"_s, limits.maxConcurrent);
+        if (limits.monthlyBudget > 0) {
+            QJsonObject budget{{u"monthly"_s, limits.monthlyBudget}};
+            if (limits.warnAt != AccessKeyLimits{}.warnAt)
+                budget.insert(u"warn_at"_s, limits.warnAt);
+            key.insert(u"budget"_s, budget);
+        } else {
+            key.remove(u"budget"_s);
+        }
+    });
+}
+
+QString AccessKeyEditor::editEntry(const QString &name,
+                                   const std::function<void(QJsonObject &)> &edit)
+{
     QJsonObject next = m_config->document();
     QJsonArray keys = next.value(kAccessKeys).toArray();
     const qsizetype index = indexOfKey(keys, name);
     if (index < 0)
         return tr("There is no key named %1.").arg(name);
     QJsonObject key = keys.at(index).toObject();
-    key.insert(u"models"_s, toJson(models));
+    edit(key);
     keys.replace(index, key);
     next.insert(kAccessKeys, keys);
     if (const auto error = m_config->apply(next))

@@ -1,11 +1,15 @@
 #pragma once
 
+#include "config/Config.h"
 #include "secrets/SecretStore.h"
 
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QString>
 #include <QStringList>
+#include <functional>
+
+class QJsonObject;
 
 namespace onegate {
 
@@ -36,6 +40,10 @@ public:
     QString revoke(const QString &name);
     // ["*"] for every model, or exact model ids.
     QString setModels(const QString &name, const QStringList &models);
+    // Writes the limits that are set (a positive number, an expiry) and removes the
+    // others, so the entry names only what limits the key. warn_at is written only when
+    // it differs from the parser's default.
+    QString setLimits(const QString &name, const AccessKeyLimits &limits);
     // The key itself, for copying: from the keychain for a keychain: reference (asked
     // afresh, so a locked keyring is reported as such), otherwise as the config resolved
     // it from the environment.
@@ -47,6 +55,9 @@ public:
     static QString keychainEntry(const QString &name);
 
 private:
+    // Changes the access_keys[] entry of `name` and applies the config.
+    QString editEntry(const QString &name, const std::function<void(QJsonObject &)> &edit);
+
     ConfigEditor *m_config;
     SecretStore *m_secrets;
 };

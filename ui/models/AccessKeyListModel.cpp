@@ -1,7 +1,8 @@
 #include "AccessKeyListModel.h"
 
+#include "Gateway.h"
 #include "common/SecretMask.h"
-#include "config/Config.h"
+#include "models/AccessKeyLimitsText.h"
 #include "secrets/SecretReference.h"
 
 #include <QColor>
@@ -30,6 +31,7 @@ void AccessKeyListModel::setConfig(const Config &config)
             row.masked = maskSecret(key.key.value);
         row.problem = key.key.problem;
         row.models = key.models;
+        row.limits = key.limits;
         rows.append(row);
     }
     QStringList nextNames;
@@ -55,6 +57,33 @@ void AccessKeyListModel::setUsage(const AccessKeyUsageByName &usage, const QStri
         Q_EMIT dataChanged(index(0, int(Column::LastUsed)),
                            index(rowCount() - 1, int(Column::RequestsToday)));
     }
+}
+
+void AccessKeyListModel::setStandings(const QList<KeyStandingRow> &standings)
+{
+    m_standings.clear();
+    for (const KeyStandingRow &row : standings)
+        m_standings.insert(row.name, row.standing);
+    m_standingsKnown = true;
+    if (!m_rows.isEmpty()) {
+        // Limits too: an expiry turns into "expired" as time passes.
+        Q_EMIT dataChanged(index(0, int(Column::Limits)),
+                           index(rowCount() - 1, int(Column::ThisMonth)));
+    }
+}
+
+AccessKeyLimits AccessKeyListModel::limitsOf(const QString &name) const
+{
+    const int row = rowOf(name);
+    return row >= 0 ? m_rows.at(row).limits : AccessKeyLimits{};
+}
+
+std::optional<KeyStanding> AccessKeyListModel::standingOf(const QString &name) const
+{
+    const auto found = m_standings.constFind(name);
+    if (!m_standingsKnown || found == m_standings.cend())
+        return std::nullopt;
+    return *found;
 }
 
 QStringList AccessKeyListModel::names() const
@@ -103,6 +132,12 @@ QVariant AccessKeyListModel::display(const Row &row, Column column) const
         if (row.models.isEmpty())
             return tr("No models");
         return row.models.join(u", "_s);
+    case Column::Limits:
+        return AccessKeyLimitsText::summary(row.limits, QDateTime::currentMSecsSinceEpoch());
+    case Column::ThisMonth: {
+        const auto standing = standingOf(row.name);
+        return standing ? AccessKeyLimitsText::monthSpend(row.limits, *standing) : QString();
+    }
     case Column::LastUsed: {
         if (!m_usageKnown || !m_usageError.isEmpty())
             return QString();
@@ -123,6 +158,19 @@ QVariant AccessKeyListModel::display(const Row &row, Column column) const
         break;
     }
     return {};
+}
+
+bool AccessKeyListModel::isStopped(const Row &row, Column column) const
+{
+    if (column == Column::Limits)
+        return row.limits.expiresMs != 0 &&
+               QDateTime::currentMSecsSinceEpoch() >= row.limits.expiresMs;
+    if (column == Column::ThisMonth) {
+        const auto standing = standingOf(row.name);
+        return standing && row.limits.monthlyBudget > 0 &&
+               standing->spentThisMonth >= row.limits.monthlyBudget;
+    }
+    return false;
 }
 
 QVariant AccessKeyListModel::data(const QModelIndex &index, int role) const
@@ -147,14 +195,22 @@ QVariant AccessKeyListModel::data(const QModelIndex &index, int role) const
         if ((column == Column::LastUsed || column == Column::RequestsToday) &&
             !m_usageError.isEmpty())
             return tr("The usage database could not be read: %1").arg(m_usageError);
+        if (column == Column::ThisMonth) {
+            const auto standing = standingOf(row.name);
+            if (!standing)
+                return {};
+            const QString unpriced = AccessKeyLimitsText::unpriced(*standing);
+            const QString spending = AccessKeyLimitsText::spending(row.limits, *standing);
+            return unpriced.isEmpty() ? spending : spending + u'\n' + unpriced;
+        }
         return {};
     case Qt::ForegroundRole:
         // The same red as the Providers page uses for a key that cannot be resolved.
-        if (column == Column::Key && row.masked.isEmpty())
+        if ((column == Column::Key && row.masked.isEmpty()) || isStopped(row, column))
             return QColor(0xc0, 0x39, 0x2b);
         return {};
     case Qt::TextAlignmentRole:
-        if (column == Column::RequestsToday)
+        if (column == Column::RequestsToday || column == Column::ThisMonth)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     default:
@@ -173,6 +229,10 @@ QVariant AccessKeyListModel::headerData(int section, Qt::Orientation orientation
             return tr("Key");
         case Column::Models:
             return tr("Models");
+        case Column::Limits:
+            return tr("Limits");
+        case Column::ThisMonth:
+            return tr("This month");
         case Column::LastUsed:
             return tr("Last used");
         case Column::RequestsToday:
@@ -180,6 +240,12 @@ QVariant AccessKeyListModel::headerData(int section, Qt::Orientation orientation
         case Column::Count:
             break;
         }
+    }
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
+        if (section == int(Column::Limits))
+            return tr("Select a key to change its limits below the table.");
+        if (section == int(Column::ThisMonth))
+            return tr("Spent this calendar month (UTC), at the model prices on the Models page.");
     }
     return QAbstractTableModel::headerData(section, orientation, role);
 }

@@ -2,11 +2,13 @@
 
 #include "common/PageHeading.h"
 
+#include "GatewayService.h"
 #include "UserPrompts.h"
 #include "config/ConfigEditor.h"
 #include "models/AccessKeyAllowlistModel.h"
 #include "models/AccessKeyListModel.h"
 #include "models/AccessKeyUsageReader.h"
+#include "pages/AccessKeyLimitsBox.h"
 #include "pages/AccessKeysCreatedDialog.h"
 
 #include <QClipboard>
@@ -38,6 +40,7 @@ AccessKeysPage::AccessKeysPage(const UiServices &services, QWidget *parent)
     , m_allowlist(new AccessKeyAllowlistModel(this))
     , m_usage(new AccessKeyUsageReader(QDir(services.dataDir).filePath(u"usage.db"_s), this))
     , m_usageTimer(new QTimer(this))
+    , m_standingsTimer(new QTimer(this))
     , m_heading(createPageHeading(this))
     , m_intro(new QLabel(this))
     , m_authNote(new QLabel(this))
@@ -53,6 +56,7 @@ AccessKeysPage::AccessKeysPage(const UiServices &services, QWidget *parent)
     , m_allModels(new QRadioButton(m_allowGroup))
     , m_someModels(new QRadioButton(m_allowGroup))
     , m_allowView(new QListView(m_allowGroup))
+    , m_limits(new AccessKeyLimitsBox(services, this))
 {
     setObjectName(u"accessKeysPage"_s);
     m_nameEdit->setObjectName(u"newKeyName"_s);
@@ -98,29 +102,38 @@ AccessKeysPage::AccessKeysPage(const UiServices &services, QWidget *parent)
     keyButtons->addWidget(m_revoke);
     keyButtons->addWidget(m_status, 1);
 
-    auto *keysColumn = new QVBoxLayout;
-    keysColumn->addWidget(m_empty);
-    keysColumn->addWidget(m_table, 1);
-    keysColumn->addLayout(keyButtons);
-
     auto *allowLayout = new QVBoxLayout(m_allowGroup);
     allowLayout->addWidget(m_allModels);
     allowLayout->addWidget(m_someModels);
     allowLayout->addWidget(m_allowView, 1);
 
-    auto *body = new QHBoxLayout;
-    body->addLayout(keysColumn, 3);
-    body->addWidget(m_allowGroup, 1);
+    // The table takes the page's width (it has many columns); the selected key's limits
+    // and models sit side by side below it.
+    auto *selected = new QHBoxLayout;
+    selected->addWidget(m_limits, 3);
+    selected->addWidget(m_allowGroup, 2);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_heading);
     layout->addWidget(m_intro);
     layout->addWidget(m_authNote);
     layout->addLayout(createRow);
-    layout->addLayout(body, 1);
+    layout->addWidget(m_empty);
+    layout->addWidget(m_table, 1);
+    layout->addLayout(keyButtons);
+    layout->addLayout(selected);
 
     m_usageTimer->setInterval(kUsageRefreshMs);
     connect(m_usageTimer, &QTimer::timeout, this, &AccessKeysPage::refreshUsage);
+    m_standingsTimer->setInterval(kStandingsRefreshMs);
+    connect(m_standingsTimer, &QTimer::timeout, this, &AccessKeysPage::refreshStandings);
+    if (m_services.gateway) {
+        // New limits reach the gateway a moment after the save: show them with its counts.
+        connect(m_services.gateway, &GatewayService::configApplied, this, [this] {
+            if (isVisible())
+                refreshStandings();
+        });
+    }
     connect(m_usage, &AccessKeyUsageReader::finished, m_keys, &AccessKeyListModel::setUsage);
     connect(m_create, &QPushButton::clicked, this, &AccessKeysPage::createKey);
     connect(m_nameEdit, &QLineEdit::returnPressed, this, &AccessKeysPage::createKey);
@@ -164,12 +177,15 @@ void AccessKeysPage::showEvent(QShowEvent *event)
 {
     Page::showEvent(event);
     refreshUsage();
+    refreshStandings();
     m_usageTimer->start();
+    m_standingsTimer->start();
 }
 
 void AccessKeysPage::hideEvent(QHideEvent *event)
 {
     m_usageTimer->stop();
+    m_standingsTimer->stop();
     Page::hideEvent(event);
 }
 
@@ -177,8 +193,8 @@ void AccessKeysPage::retranslate()
 {
     m_heading->setText(title());
     m_intro->setText(tr("Give each client (an editor, a command-line tool, a script) a key of "
-                        "its own: you can see when it was last used, limit it to some models, "
-                        "and revoke it without touching the others."));
+                        "its own: you can see when it was last used, choose its models and "
+                        "limits, and revoke it without touching the others."));
     m_authNote->setText(tr("Keys are not required at the moment: every program on this "
                            "computer is accepted without one. Turn \"Require access keys\" back "
                            "on in Settings to make them count."));
@@ -248,6 +264,9 @@ void AccessKeysPage::updateSelection()
     m_allModels->setChecked(m_allowlist->allowsAll());
     m_someModels->setChecked(!m_allowlist->allowsAll());
     m_allowView->setEnabled(selected && !m_allowlist->allowsAll());
+    const QString limitsKey = selected ? m_selectedName : QString();
+    m_limits->setKey(limitsKey, m_keys->limitsOf(limitsKey));
+    m_limits->setStanding(m_keys->standingOf(limitsKey));
 }
 
 void AccessKeysPage::createKey()
@@ -314,6 +333,17 @@ void AccessKeysPage::saveAllowlist()
 void AccessKeysPage::refreshUsage()
 {
     m_usage->refresh(m_keys->names());
+}
+
+void AccessKeysPage::refreshStandings()
+{
+    // Not running (it failed to start, or a test without one): nothing to show.
+    if (!m_services.gateway || !m_services.gateway->isRunning())
+        return;
+    m_services.gateway->fetchKeyStandings(this, [this](const QList<KeyStandingRow> &rows) {
+        m_keys->setStandings(rows);
+        m_limits->setStanding(m_keys->standingOf(m_limits->keyName()));
+    });
 }
 
 } // namespace onegate

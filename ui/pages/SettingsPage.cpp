@@ -10,6 +10,7 @@
 #include "common/UiTheme.h"
 #include "config/ConfigEditor.h"
 #include "config/ListenAddress.h"
+#include "pages/BrowserAccessBox.h"
 #include "pages/OllamaSurfaceBox.h"
 
 #include <QCheckBox>
@@ -26,6 +27,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QTimer>
 #include <QUrl>
@@ -75,6 +77,8 @@ SettingsPage::SettingsPage(const UiServices &services, QWidget *parent)
     , m_revert(new QPushButton)
     , m_networkStatus(noteLabel())
     , m_ollamaBox(new OllamaSurfaceBox(services))
+    , m_browserBox(new BrowserAccessBox(services))
+    , m_scroll(new QScrollArea)
     , m_appearanceGroup(new QGroupBox)
     , m_languageLabel(new QLabel)
     , m_language(new QComboBox)
@@ -188,17 +192,17 @@ SettingsPage::SettingsPage(const UiServices &services, QWidget *parent)
     column->addWidget(m_heading);
     column->addWidget(m_networkGroup);
     column->addWidget(m_ollamaBox);
+    column->addWidget(m_browserBox);
     column->addWidget(m_appearanceGroup);
     column->addWidget(m_startupGroup);
     column->addWidget(m_dataGroup);
     column->addStretch(1);
-    auto *scroll = new QScrollArea;
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidget(content);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setWidget(content);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(scroll);
+    layout->addWidget(m_scroll);
 
     // Current values, before the signals are connected.
     const AppSettings settings;
@@ -269,6 +273,15 @@ QIcon SettingsPage::icon() const
     return QIcon::fromTheme(u"preferences-system"_s);
 }
 
+void SettingsPage::showBrowserAccess()
+{
+    // The group's top at the top of the view (ensureWidgetVisible() stops once its bottom
+    // shows, hiding the title), with the layout settled in case the window was hidden.
+    QLayout *column = m_scroll->widget()->layout();
+    column->activate();
+    m_scroll->verticalScrollBar()->setValue(m_browserBox->y() - column->spacing());
+}
+
 void SettingsPage::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange)
@@ -325,8 +338,9 @@ void SettingsPage::retranslate()
 
     // One label column for every group, so the fields line up down the page whatever the
     // language's label lengths.
-    const QList<QLabel *> rowLabels{m_hostLabel,    m_portLabel,    m_ollamaBox->rowLabel(), m_languageLabel,
-                                    m_themeLabel,   m_dataDirLabel, m_retentionLabel};
+    QList<QLabel *> rowLabels{m_hostLabel,  m_portLabel,    m_ollamaBox->rowLabel(), m_languageLabel,
+                              m_themeLabel, m_dataDirLabel, m_retentionLabel};
+    rowLabels.append(m_browserBox->rowLabels());
     int labelWidth = 0;
     for (QLabel *label : rowLabels) {
         label->setMinimumWidth(0);

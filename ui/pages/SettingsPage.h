@@ -13,6 +13,7 @@ class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QScrollArea;
 class QSpinBox;
 class QTimer;
 
@@ -20,10 +21,12 @@ namespace onegate {
 
 struct Config;
 struct ConfigApplyResult;
+class BrowserAccessBox;
 class OllamaSurfaceBox;
 
 // Settings: where the gateway listens (address, port, LAN access, whether access keys
-// are required; applied through ConfigEditor like every config edit), and the window's
+// are required; applied through ConfigEditor like every config edit), the Ollama-
+// compatible port and the browser origins allowed (their own groups), and the window's
 // own preferences that are not gateway config (language, theme, start at login, data
 // folder, how long usage history is kept; stored in AppSettings).
 class SettingsPage final : public Page {
@@ -40,6 +43,8 @@ public:
     QString title() const override;
     QIcon icon() const override;
     void setFolderChooser(FolderChooser chooser) { m_chooseFolder = std::move(chooser); }
+    // Scrolls to the "Browser access" group (from the tray's refused-origin message).
+    void showBrowserAccess();
 
 Q_SIGNALS:
     // How many days of usage history to keep changed (0 keeps it forever). The app hands
@@ -104,6 +109,8 @@ private:
     QPushButton *m_revert;
     QLabel *m_networkStatus;
     OllamaSurfaceBox *m_ollamaBox;
+    BrowserAccessBox *m_browserBox;
+    QScrollArea *m_scroll;
 
     QGroupBox *m_appearanceGroup;
     QLabel *m_languageLabel;

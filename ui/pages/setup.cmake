@@ -1,5 +1,6 @@
 # Connect a client and Settings pages, and the helpers they share with the shell
-# (autostart, UI language and theme, the window's own preferences, the client endpoint).
+# (autostart, UI language and theme, the window's own preferences, the client endpoint,
+# the browser origins the gateway refused).
 target_sources(onegate_ui PRIVATE
     common/AppSettings.h common/AppSettings.cpp
     common/Autostart.h common/Autostart.cpp
@@ -11,4 +12,6 @@ target_sources(onegate_ui PRIVATE
     pages/ConnectSnippets.h pages/ConnectSnippets.cpp
     pages/ConnectTest.h pages/ConnectTest.cpp
     pages/OllamaSurfaceBox.h pages/OllamaSurfaceBox.cpp
+    pages/BrowserAccessBox.h pages/BrowserAccessBox.cpp
+    pages/RefusedOriginsModel.h pages/RefusedOriginsModel.cpp
     pages/SettingsPage.h pages/SettingsPage.cpp)
