@@ -67,8 +67,15 @@ void SseParser::processLine(QByteArrayView line, QList<SseEvent> &out)
         m_eventBytes = 0;
         return;
     }
-    if (line.front() == ':')
-        return;  // comment, e.g. ": OPENROUTER PROCESSING" keep-alives
+    if (line.front() == ':') {
+        // A comment (": OPENROUTER PROCESSING" keep-alives) adds nothing to the event,
+        // but while it waited for its end it counted like any other line: it must
+        // count here too, or a long one passes when it arrives whole and overflows when
+        // it comes in pieces.
+        if (m_eventBytes + line.size() > m_limit)
+            m_overflow = true;
+        return;
+    }
 
     m_eventBytes += line.size();
     if (m_eventBytes > m_limit) {

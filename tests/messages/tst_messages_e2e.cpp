@@ -257,10 +257,12 @@ std::unique_ptr<TestHttpClient> MessagesE2eTest::post(const QByteArray &path, co
                        {"anthropic-version"_ba, "2023-06-01"_ba},
                        {"anthropic-beta"_ba, kBeta},
                        {"Content-Type"_ba, "application/json"_ba}};
-    for (const auto &[name, value] : extra) {
+    for (const auto &header : extra) {
+        // Not a structured binding: clang 14 (the asan-ubsan build) cannot capture one.
+        const QByteArray &name = header.first;
         headers.removeIf([&name](const auto &pair) { return pair.first.compare(name, Qt::CaseInsensitive) == 0; });
-        if (!value.isNull())
-            headers.append({name, value});
+        if (!header.second.isNull())
+            headers.append({name, header.second});
     }
     auto client = std::make_unique<TestHttpClient>(m_gateway->port());
     client->send("POST"_ba, path, headers, body);

@@ -70,6 +70,8 @@ private Q_SLOTS:
     void oversizedEvent();
     void oversizedLineWithoutEnd();
     void manyEventsStayWithinLimit();
+    void longCommentSameInAnyReads_data();
+    void longCommentSameInAnyReads();
 };
 
 void TestSseParser::fixtureSplitAtEveryByte_data()
@@ -244,6 +246,37 @@ void TestSseParser::manyEventsStayWithinLimit()
     for (int i = 0; i < 1000; ++i)
         QVERIFY(parser.feed("data: 0123456789012345678901234567890123456789\n\n", events));
     QCOMPARE(events.size(), 1000);
+}
+
+void TestSseParser::longCommentSameInAnyReads_data()
+{
+    QTest::addColumn<QByteArray>("stream");
+    QTest::addColumn<bool>("fits");
+    // The limit counts a comment while it waits for its line end: found by the fuzzer
+    // (tests/fuzz/regressions/sse_parser), where a comment past it overflowed only when
+    // it came in pieces.
+    QTest::newRow("comment within the limit") << QByteArray("data: x\n:" + QByteArray(80, 'a') + "\n\n") << true;
+    QTest::newRow("comment past the limit") << QByteArray("data: x\n:" + QByteArray(120, 'a') + "\n\n") << false;
+    QTest::newRow("comment past the rest of the event's room")
+        << QByteArray("data: " + QByteArray(60, 'x') + "\n:" + QByteArray(60, 'a') + "\n\n") << false;
+}
+
+void TestSseParser::longCommentSameInAnyReads()
+{
+    QFETCH(QByteArray, stream);
+    QFETCH(bool, fits);
+    SseParser whole(100);
+    QList<SseEvent> events;
+    QCOMPARE(whole.feed(stream, events), fits);
+    for (qsizetype split = 1; split < stream.size(); ++split) {
+        SseParser pieces(100);
+        events.clear();
+        const bool ok = pieces.feed(QByteArrayView(stream).first(split), events)
+                        && pieces.feed(QByteArrayView(stream).sliced(split), events);
+        QVERIFY2(ok == fits, qPrintable(QStringLiteral("split at %1").arg(split)));
+        if (fits)
+            QCOMPARE(events.size(), 1);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSseParser)

@@ -1,0 +1,11 @@
+// The openai kind's native codec for legacy Completions clients: a completions stream
+// relayed, whole or in any reads, and the same bytes as a whole answer and an error body.
+#include "FuzzSupport.h"
+
+using namespace onegate;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz::providerAnswer(ProviderKind::OpenAi, fuzz::input(data, size), WireDialect::OpenAiCompletions);
+    return 0;
+}
