@@ -24,6 +24,20 @@ QString utcText(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(u"yyyy-MM-dd HH:mm 'UTC'"_s);
 }
 
+QString money(double amount);
+
+// The 429 for a sliding-minute limit, in OpenAI's words and error type.
+ApiError rateLimited(const QString &key, const QString &type, const QString &window, int limit, qint64 used,
+                     qint64 waitMs)
+{
+    return ApiError::make(429, type, u"rate_limit_exceeded"_s,
+                          u"Rate limit reached for the access key '%1' on %2: limit %3, used %4. Please try again "
+                          u"in %5."_s.arg(key, window)
+                              .arg(limit)
+                              .arg(used)
+                              .arg(QString::fromLatin1(KeyLimiter::resetText(waitMs))));
+}
+
 QString money(double amount)
 {
     return QString::number(amount, 'f', 2);
@@ -195,21 +209,13 @@ ApiError KeyLimiter::refusal(const QString &key, const AccessKeyLimits &limits, 
         break;
     case LimitKind::Requests:
         waitMs = standing.requestsResetMs - nowMs;
-        error = ApiError::make(429, u"requests"_s, u"rate_limit_exceeded"_s,
-                               u"Rate limit reached for the access key '%1' on requests per minute (RPM): limit %2, "
-                               u"used %3. Please try again in %4."_s.arg(key)
-                                   .arg(limits.rpm)
-                                   .arg(standing.requestsInWindow)
-                                   .arg(QString::fromLatin1(resetText(waitMs))));
+        error = rateLimited(key, u"requests"_s, u"requests per minute (RPM)"_s, limits.rpm, standing.requestsInWindow,
+                            waitMs);
         break;
     case LimitKind::Tokens:
         waitMs = standing.tokensResetMs - nowMs;
-        error = ApiError::make(429, u"tokens"_s, u"rate_limit_exceeded"_s,
-                               u"Rate limit reached for the access key '%1' on tokens per minute (TPM): limit %2, "
-                               u"used %3. Please try again in %4."_s.arg(key)
-                                   .arg(limits.tpm)
-                                   .arg(standing.tokensInWindow)
-                                   .arg(QString::fromLatin1(resetText(waitMs))));
+        error = rateLimited(key, u"tokens"_s, u"tokens per minute (TPM)"_s, limits.tpm, standing.tokensInWindow,
+                            waitMs);
         break;
     case LimitKind::None:
         break;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { startGateway, rejection } from '../harness.mjs';
 
-const UPSTREAM_KEY = 'sk-test-limitsupstream-2468';
+const UPSTREAM_KEY = 'sk-test-limitsup-2468';
 const KEYS = {
   rpm: 'sk-test-limits-rpm-1357',
   tpm: 'sk-test-limits-tpm-2468',
