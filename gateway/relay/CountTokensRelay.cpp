@@ -2,7 +2,7 @@
 
 #include "anthropic/AnthropicHttp.h"
 #include "core/SecretRedaction.h"
-#include "core/UpstreamCall.h"
+#include "core/ProviderTransport.h"
 #include "dialects/AnthropicTokenEstimate.h"
 #include "routing/ProviderRuntime.h"
 

@@ -1,7 +1,7 @@
 #include "UpstreamAttempt.h"
 
 #include "core/SecretRedaction.h"
-#include "core/UpstreamCall.h"
+#include "core/ProviderTransport.h"
 #include "routing/ProviderRuntime.h"
 #include "routing/RetryTiming.h"
 

@@ -3,7 +3,7 @@
 #include "ProviderRuntime.h"
 #include "core/ProviderAdapter.h"
 #include "core/SecretRedaction.h"
-#include "core/UpstreamCall.h"
+#include "core/ProviderTransport.h"
 
 #include <utility>
 

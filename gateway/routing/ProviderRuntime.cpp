@@ -1,7 +1,7 @@
 #include "ProviderRuntime.h"
 
 #include "AdapterRegistry.h"
-#include "core/UpstreamCall.h"
+#include "core/ProviderTransport.h"
 
 #include <QPointer>
 

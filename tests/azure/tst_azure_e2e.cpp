@@ -8,7 +8,7 @@
 #include "UsageRows.h"
 #include "azure/AzureAdapter.h"
 #include "config/ConfigParser.h"
-#include "core/UpstreamCall.h"
+#include "core/ProviderTransport.h"
 #include "secrets/MemorySecretStore.h"
 #include "usage/UsageRecorder.h"
 #include "usage/UsageStore.h"

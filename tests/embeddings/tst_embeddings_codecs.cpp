@@ -10,6 +10,7 @@
 #include "FakeUpstream.h"
 #include "core/EmbeddingVectors.h"
 #include "core/ProviderAdapter.h"
+#include "core/ProviderTransport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "HttpConnection.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QList>
+#include <QSet>
+#include <QObject>
+#include <QSslConfiguration>
+#include <QTimer>
+
+namespace onegate {
+
+// Keep-alive connections to a provider's origins, reused most-recently-used first so a
+// few warm connections carry a light load. There is no cap on connections per origin
+// (unlike QNetworkAccessManager's six): long streams to a plain-HTTP local server must
+// not queue behind each other, and the listeners' connection caps bound the total.
+// Idle connections close after kIdleMs, or as soon as the provider closes them.
+class HttpConnectionPool final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpConnectionPool)
+public:
+    static constexpr int kIdleMs = 30'000;
+    static constexpr int kMaxIdlePerOrigin = 256;
+
+    explicit HttpConnectionPool(QObject *parent = nullptr);
+    ~HttpConnectionPool() override;
+
+    // TLS settings for new connections (default: the system's CAs, HTTP/1.1 by ALPN).
+    void setTlsConfiguration(const QSslConfiguration &tls) { m_tls = tls; }
+
+    // An idle open connection to `origin`, or a new one (which connects on its first
+    // send); always a new one when `fresh`.
+    HttpConnection *acquire(const HttpOrigin &origin, bool fresh = false);
+    // The exchange on `connection` ended: kept for reuse if it can carry another request,
+    // closed otherwise.
+    void release(HttpConnection *connection);
+
+    int idleCount() const;
+    int openCount() const { return int(m_live.size()); }
+
+private:
+    struct Idle {
+        HttpConnection *connection;
+        qint64 since;
+    };
+    void drop(HttpConnection *connection);
+    void expire();
+
+    QSslConfiguration m_tls;
+    QHash<HttpOrigin, QList<Idle>> m_idle;
+    QElapsedTimer m_clock;
+    QTimer m_expiry;
+    QSet<HttpConnection *> m_live;  // every connection not yet dropped
+};
+
+} // namespace onegate
