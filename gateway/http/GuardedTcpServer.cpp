@@ -10,6 +10,7 @@ GuardedTcpServer::GuardedTcpServer(qint64 maxBodyBytes, QObject *parent)
     : QTcpServer(parent)
     , m_maxBodyBytes(maxBodyBytes)
 {
+    setListenBacklogSize(kListenBacklog);
 }
 
 void GuardedTcpServer::incomingConnection(qintptr handle)

@@ -16,6 +16,10 @@ class GuardedTcpServer final : public QTcpServer {
 public:
     // Connections open at once on one listener; one more is answered 503 and closed.
     static constexpr int kMaxConnections = 1024;
+    // Connections the kernel holds for accept(). Qt's default, 50, overflows when a
+    // client opens a few hundred at once (an agent fanning out streams): the kernel
+    // drops the SYNs and the client retries a second later.
+    static constexpr int kListenBacklog = 1024;
 
     GuardedTcpServer(qint64 maxBodyBytes, QObject *parent = nullptr);
     // For tests: smaller limits than the defaults.

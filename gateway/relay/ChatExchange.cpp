@@ -418,8 +418,13 @@ void ChatExchange::finishAfterRecord(int status, const QString &error, std::func
         release();
         return;
     }
+    // Journaled rows are durable at once: the answer's end goes out without waiting.
+    if (m_setup.usage->record(record)) {
+        release();
+        return;
+    }
     QTimer::singleShot(kCommitWaitMs, this, release);
-    m_setup.usage->record(record, this, release);
+    m_setup.usage->afterCommit(this, release);
 }
 
 void ChatExchange::close()

@@ -31,7 +31,8 @@ class UsageRecorder;
 // has produced content (or a whole answer), so every failure before that can still fail
 // over to another attempt; after it, a failure ends the stream with an error event.
 // The end of every answer (the stream's terminator, or a whole non-stream body) is held
-// until the usage row is committed, so a finished request is never lost.
+// until the usage row is durable (journaled at once, or else committed), so a finished
+// request is never lost.
 //
 // QHttpServer 6.4 deletes the socket under a moved responder when the client goes away
 // (DESIGN.md section 3): the socket is watched through a QPointer, checked before every

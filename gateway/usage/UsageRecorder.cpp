@@ -1,8 +1,10 @@
 #include "usage/UsageRecorder.h"
 
+#include "usage/UsageJournal.h"
 #include "usage/UsageStore.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QList>
 #include <QLoggingCategory>
 #include <QMetaObject>
@@ -70,26 +72,51 @@ public:
     }
     ~UsageWorker() override = default;
 
-    // Any thread. Takes *callback only when accepted; returns false when the recorder is
-    // not open, and the caller still holds the callback to release.
-    bool enqueue(const UsageRecord &record, Callback *callback)
+    // Any thread. Queues the record; true when it is also in the journal (durable).
+    // False with *open false when the recorder is not open (nothing queued).
+    bool enqueue(const UsageRecord &record, bool *open)
     {
         bool schedule = false;
+        bool journaled = false;
         {
             QMutexLocker lock(&m_mutex);
+            *open = m_open;
             if (!m_open)
                 return false;
-            m_records.append(record);
-            if (callback->ticket || callback->direct)
-                m_callbacks.append(std::exchange(*callback, Callback{}));
-            // One wake-up per batch, not per record: records arriving while a drain is
-            // pending ride along with it.
-            schedule = !m_drainScheduled;
-            m_drainScheduled = true;
+            UsageJournal::Entry entry{0, record};
+            if (m_journal.isOpen()) {
+                entry.sequence = m_sequence + 1;
+                journaled = m_journal.append(entry);
+                if (journaled)
+                    m_sequence = entry.sequence;
+                else
+                    entry.sequence = 0;
+            }
+            m_records.append(std::move(entry));
+            schedule = scheduleDrain();
         }
         if (schedule)
             QMetaObject::invokeMethod(this, &UsageWorker::drain, Qt::QueuedConnection);
-        return true;
+        return journaled;
+    }
+
+    // Any thread. Releases `callback` after the next commit (at once when not open).
+    void afterCommit(Callback callback)
+    {
+        bool schedule = false;
+        bool queued = false;
+        {
+            QMutexLocker lock(&m_mutex);
+            if (m_open) {
+                m_callbacks.append(std::exchange(callback, Callback{}));
+                queued = true;
+                schedule = scheduleDrain();
+            }
+        }
+        if (schedule)
+            QMetaObject::invokeMethod(this, &UsageWorker::drain, Qt::QueuedConnection);
+        if (!queued)
+            release(callback);
     }
 
     // Storage thread from here on.
@@ -100,9 +127,49 @@ public:
         if (!store->open(path, &error))
             return error.isEmpty() ? u"cannot open the usage database"_s : error;
         m_store = std::move(store);
+        const qint64 sequence = path == u":memory:"_s ? 0 : replayJournal(journalPath(path));
         QMutexLocker lock(&m_mutex);
+        m_sequence = sequence;
+        if (path != u":memory:"_s) {
+            QString journalError;
+            if (!m_journal.open(journalPath(path), &journalError) || !m_journal.rewrite({}))
+                qCWarning(lcUsageRecorder).noquote()
+                    << "usage rows wait for the database commit: the journal cannot be written:" << journalError;
+        }
         m_open = true;
         return {};
+    }
+
+    static QString journalPath(const QString &databasePath) { return databasePath + u".pending"_s; }
+
+    // Writes the journal's rows the database does not hold yet (the process died before
+    // their batch was committed). Returns the sequence to continue from.
+    qint64 replayJournal(const QString &path)
+    {
+        QString error;
+        const QList<UsageJournal::Entry> entries = UsageJournal::readAll(path, &error);
+        if (!error.isEmpty())
+            qCWarning(lcUsageRecorder).noquote() << "cannot read the usage journal:" << error;
+        const qint64 stored = m_store->journalSequence(&error);
+        if (stored < 0) {
+            qCWarning(lcUsageRecorder).noquote() << error;
+            return 0;
+        }
+        QList<UsageRecord> missing;
+        qint64 last = stored;
+        for (const UsageJournal::Entry &entry : entries) {
+            if (entry.sequence > stored)
+                missing.append(entry.record);
+            last = qMax(last, entry.sequence);
+        }
+        if (!missing.isEmpty()) {
+            if (m_store->insert(missing, &error, last))
+                qCInfo(lcUsageRecorder).noquote()
+                    << "recovered" << missing.size() << "usage rows from" << QFileInfo(path).fileName();
+            else
+                reportDropped(missing.size(), error);
+        }
+        return last;
     }
 
     // Storage thread. What is queued goes in first, so the totals include it.
@@ -129,6 +196,8 @@ public:
         delete m_pruneTimer;
         m_pruneTimer = nullptr;
         m_store.reset();
+        QMutexLocker lock(&m_mutex);
+        m_journal.close();
     }
 
     void setRetention(int days, int intervalMs)
@@ -164,36 +233,56 @@ public:
 
     void drain()
     {
-        QList<UsageRecord> records;
+        QList<UsageJournal::Entry> entries;
         QList<Callback> callbacks;
         {
             QMutexLocker lock(&m_mutex);
-            records.swap(m_records);
+            entries.swap(m_records);
             callbacks.swap(m_callbacks);
             m_drainScheduled = false;
         }
-        if (records.isEmpty())
-            return;
+        if (!entries.isEmpty())
+            commit(entries);
+        for (Callback &callback : callbacks)
+            release(callback);
+    }
 
+    void commit(const QList<UsageJournal::Entry> &entries)
+    {
+        QList<UsageRecord> records;
+        records.reserve(entries.size());
+        qint64 lastSequence = 0;
+        for (const UsageJournal::Entry &entry : entries) {
+            records.append(entry.record);
+            lastSequence = qMax(lastSequence, entry.sequence);
+        }
         QString error;
         bool written = false;
         if (m_store) {
-            written = m_store->insert(records, &error);
+            written = m_store->insert(records, &error, lastSequence);
             if (!written) {
                 // Transient causes (a lock held past busy_timeout, a statement invalidated
                 // by a schema change) usually clear on a second attempt.
                 qCWarning(lcUsageRecorder).noquote()
                     << "writing" << records.size() << "usage rows failed, retrying once:"
                     << error;
-                written = m_store->insert(records, &error);
+                written = m_store->insert(records, &error, lastSequence);
             }
         } else {
             error = u"usage database is not open"_s;
         }
-        if (!written)
+        if (!written) {
             reportDropped(records.size(), error);
-        for (Callback &callback : callbacks)
-            release(callback);
+            return;
+        }
+        // The journal only needs what the database does not hold yet: empty it when
+        // nothing is waiting, and under load that never pauses, keep just the waiting rows.
+        QMutexLocker lock(&m_mutex);
+        if (m_journal.isOpen() && m_journal.size() > 0
+            && (m_records.isEmpty() || m_journal.size() > kJournalRewriteBytes)) {
+            if (!m_journal.rewrite(m_records))
+                qCWarning(lcUsageRecorder).noquote() << "cannot shorten the usage journal";
+        }
     }
 
     void reportDropped(qsizetype count, const QString &error)
@@ -213,9 +302,17 @@ private:
     qint64 m_retentionDays = 0;           // storage thread only
     std::atomic<qint64> m_dropped{0};
 
+    // Under m_mutex. One wake-up per batch, not per record: what arrives while a drain
+    // is pending rides along with it. True when the caller must post it.
+    bool scheduleDrain() { return !std::exchange(m_drainScheduled, true); }
+
+    static constexpr qint64 kJournalRewriteBytes = 4 * 1024 * 1024;
+
     QMutex m_mutex;
-    QList<UsageRecord> m_records;
+    QList<UsageJournal::Entry> m_records;  // sequence 0: not in the journal
     QList<Callback> m_callbacks;
+    UsageJournal m_journal;
+    qint64 m_sequence = 0;  // the journal's last entry
     bool m_drainScheduled = false;
     bool m_open = false;
 };
@@ -254,34 +351,43 @@ QString UsageRecorder::open(const QString &databasePath)
     return error;
 }
 
-void UsageRecorder::record(const UsageRecord &record, QObject *context,
-                           std::function<void()> committed)
+bool UsageRecorder::record(const UsageRecord &record)
 {
     // An error text comes from wherever the request failed, up to a provider's whole
     // error body: a row keeps its start, enough to say what went wrong.
     if (record.error.size() > kMaxErrorChars) {
         UsageRecord capped = record;
         capped.error.truncate(kMaxErrorChars);
-        this->record(capped, context, std::move(committed));
-        return;
+        return this->record(capped);
     }
-    Callback callback;
-    if (committed) {
-        if (context) {
-            callback.ticket = new CommitTicket;
-            connect(callback.ticket, &CommitTicket::committed, context, std::move(committed),
-                    Qt::ConnectionType(Qt::QueuedConnection | Qt::SingleShotConnection));
-            // Thread-less, so the storage thread may emit and delete it: it never receives
-            // events, it only sends one signal.
-            callback.ticket->moveToThread(nullptr);
-        } else {
-            callback.direct = std::move(committed);
-        }
-    }
-    if (!m_worker->enqueue(record, &callback)) {
+    bool open = false;
+    const bool journaled = m_worker->enqueue(record, &open);
+    if (!open)
         m_worker->reportDropped(1, u"the usage recorder is not open"_s);
-        release(callback);
+    return journaled;
+}
+
+void UsageRecorder::record(const UsageRecord &record, QObject *context, std::function<void()> committed)
+{
+    this->record(record);
+    if (committed)
+        afterCommit(context, std::move(committed));
+}
+
+void UsageRecorder::afterCommit(QObject *context, std::function<void()> done)
+{
+    Callback callback;
+    if (context) {
+        callback.ticket = new CommitTicket;
+        connect(callback.ticket, &CommitTicket::committed, context, std::move(done),
+                Qt::ConnectionType(Qt::QueuedConnection | Qt::SingleShotConnection));
+        // Thread-less, so the storage thread may emit and delete it: it never receives
+        // events, it only sends one signal.
+        callback.ticket->moveToThread(nullptr);
+    } else {
+        callback.direct = std::move(done);
     }
+    m_worker->afterCommit(std::move(callback));
 }
 
 void UsageRecorder::flush()

@@ -18,14 +18,19 @@ class UsageWorker;
 // returns; the storage thread commits everything queued so far as one transaction, so
 // batches grow by themselves under load.
 //
+// A row is durable (survives kill -9 of the process) as soon as record() returns true:
+// it is then in the journal beside usage.db (UsageJournal, `<database>.pending`), which
+// the next open() replays into the database if the process died before the commit. So a
+// finished request never waits for a commit before its last bytes.
+//
 // Contract:
 // - open(), flush() and stop() are called from the thread that owns this object.
-// - record() may be called from any thread while this object exists; a record that
-//   arrives when the recorder is not open is reported as dropped, never queued.
-// - `committed` runs once the row is durable (survives kill -9 of the process), on
+// - record() and afterCommit() may be called from any thread while this object exists; a
+//   record that arrives when the recorder is not open is reported as dropped, never queued.
+// - afterCommit's `done` runs once everything recorded before it is in the database, on
 //   `context`'s thread; it is skipped if `context` is destroyed first. Without a context
-//   it runs on the storage thread and must be quick. If the row cannot be written even
-//   after one retry, the loss is logged and reported (recordsDropped) and `committed` still
+//   it runs on the storage thread and must be quick. If rows cannot be written even
+//   after one retry, the loss is logged and reported (recordsDropped) and `done` still
 //   runs, so a storage fault never holds a client's response hostage.
 // - Destruction stops the recorder: everything recorded before is committed first.
 class UsageRecorder final : public QObject
@@ -43,8 +48,13 @@ public:
 
     // Error texts longer than kMaxErrorChars are cut there.
     static constexpr qsizetype kMaxErrorChars = 2000;
-    void record(const UsageRecord &record, QObject *context = nullptr,
-                std::function<void()> committed = {});
+    // Queues a row; true when it is durable already (journaled). False when it waits for
+    // the database (no journal: ":memory:", or the journal cannot be written) or was
+    // dropped (not open).
+    bool record(const UsageRecord &record);
+    // record(), then afterCommit(context, committed).
+    void record(const UsageRecord &record, QObject *context, std::function<void()> committed);
+    void afterCommit(QObject *context, std::function<void()> done);
 
     // Blocks until everything recorded before this call is committed (or reported lost).
     void flush();

@@ -321,7 +321,7 @@ bool UsageStore::applyMigration(const Migration &migration, QString *error)
     return ok;
 }
 
-bool UsageStore::insert(const QList<UsageRecord> &batch, QString *error)
+bool UsageStore::insert(const QList<UsageRecord> &batch, QString *error, qint64 journalSequence)
 {
     if (!isOpen()) {
         setError(error, u"usage database is not open"_s);
@@ -377,12 +377,37 @@ bool UsageStore::insert(const QList<UsageRecord> &batch, QString *error)
         }
     }
     query.finish();
+    if (journalSequence > 0) {
+        QSqlQuery mark(m_db);
+        mark.prepare(u"UPDATE usage_journal SET last_sequence = ?"_s);
+        mark.addBindValue(journalSequence);
+        if (!mark.exec()) {
+            setError(error, describe(u"cannot record the journal position"_s, mark.lastError()));
+            mark.finish();
+            m_db.rollback();
+            return false;
+        }
+    }
     if (!m_db.commit()) {
         setError(error, describe(u"cannot commit usage rows"_s, m_db.lastError()));
         m_db.rollback();
         return false;
     }
     return true;
+}
+
+qint64 UsageStore::journalSequence(QString *error) const
+{
+    if (!isOpen()) {
+        setError(error, u"usage database is not open"_s);
+        return -1;
+    }
+    QSqlQuery query(m_db);
+    if (!query.exec(u"SELECT last_sequence FROM usage_journal"_s) || !query.next()) {
+        setError(error, describe(u"cannot read the journal position"_s, query.lastError()));
+        return -1;
+    }
+    return query.value(0).toLongLong();
 }
 
 qint64 UsageStore::pruneOlderThan(qint64 cutoffMs, QString *error)

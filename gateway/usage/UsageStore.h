@@ -43,8 +43,12 @@ public:
     // Version recorded in the open database, -1 when closed or unreadable.
     int schemaVersion() const;
 
-    // All rows or none: one transaction, one prepared statement.
-    bool insert(const QList<UsageRecord> &batch, QString *error = nullptr);
+    // All rows or none: one transaction, one prepared statement. A `journalSequence`
+    // above 0 is recorded in the same transaction as the last journal entry these rows
+    // came from (UsageJournal).
+    bool insert(const QList<UsageRecord> &batch, QString *error = nullptr, qint64 journalSequence = 0);
+    // The last journal entry whose row is in the table (0 if none), -1 on error.
+    qint64 journalSequence(QString *error = nullptr) const;
     // Deletes the rows whose time_ms is before `cutoffMs` (ms since the epoch): the
     // retention the user chose. Returns how many were deleted, or -1 (and *error).
     qint64 pruneOlderThan(qint64 cutoffMs, QString *error = nullptr);

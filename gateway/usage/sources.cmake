@@ -4,6 +4,8 @@ target_sources(onegate_gateway PRIVATE
     usage/UsageCost.cpp
     usage/UsageStore.h
     usage/UsageStore.cpp
+    usage/UsageJournal.h
+    usage/UsageJournal.cpp
     usage/UsageRecorder.h
     usage/UsageRecorder.cpp)
 
@@ -16,4 +18,5 @@ qt_add_resources(onegate_gateway "usage_migrations"
         usage/migrations/0001_usage.sql
         usage/migrations/0002_attempts.sql
         usage/migrations/0003_cache_hit.sql
-        usage/migrations/0004_cache_write.sql)
+        usage/migrations/0004_cache_write.sql
+        usage/migrations/0005_journal.sql)

@@ -1,3 +1,4 @@
+#include "usage/UsageJournal.h"
 #include "usage/UsageRecorder.h"
 #include "usage/UsageStore.h"
 
@@ -6,6 +7,7 @@
 #include <QFile>
 #include <QMutex>
 #include <QMutexLocker>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
@@ -167,6 +169,8 @@ private Q_SLOTS:
     void retentionZeroKeepsEverything();
     void killNineKeepsCommittedRows_data();
     void killNineKeepsCommittedRows();
+    void killNineKeepsJournaledRows();
+    void journalRowsAreNotWrittenTwice();
 
 private:
     QString dbPath() const { return m_dir->filePath(u"usage.db"_s); }
@@ -860,6 +864,77 @@ void TestUsage::killNineKeepsCommittedRows()
                      rowsPerRound);
         }
     }
+}
+
+void TestUsage::killNineKeepsJournaledRows()
+{
+    // The rows are durable when record() returns, before any commit: with the database's
+    // write lock held by this test, the child cannot commit them before it is killed.
+    QProcess child;
+    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    child.start(QStringLiteral(USAGE_CRASH_CHILD), {dbPath(), u"25"_s, u"journaled"_s, u"journal"_s});
+    QVERIFY2(child.waitForStarted(10000), qPrintable(child.errorString()));
+    const auto waitFor = [&child](const QByteArray &line) {
+        QByteArray output;
+        while (!output.contains(line)) {
+            if (child.bytesAvailable() == 0 && !child.waitForReadyRead(10000))
+                return false;
+            output += child.readAll();
+        }
+        return true;
+    };
+    QVERIFY(waitFor("open\n"));
+    {
+        RawDb lock(dbPath());
+        QVERIFY(lock.exec(u"BEGIN EXCLUSIVE"_s));
+        child.write("go\n");
+        QVERIFY(waitFor("journaled\n"));
+        child.kill();
+        QVERIFY(child.waitForFinished(10000));
+        QCOMPARE(lock.scalar(u"SELECT COUNT(*) FROM usage"_s).toInt(), 0);  // never committed
+        QVERIFY(lock.exec(u"ROLLBACK"_s));
+    }
+    QVERIFY(QFileInfo(dbPath() + u".pending"_s).size() > 0);
+
+    UsageRecorder recorder;
+    QCOMPARE(recorder.open(dbPath()), QString());
+    recorder.flush();
+    RawDb raw(dbPath());
+    QCOMPARE(raw.scalar(u"SELECT COUNT(*) FROM usage WHERE requested_model = 'journaled'"_s).toInt(), 25);
+    QCOMPARE(raw.scalar(u"SELECT SUM(completion_tokens) FROM usage"_s).toInt(), 2 * (24 * 25 / 2));
+    QCOMPARE(raw.scalar(u"PRAGMA integrity_check"_s).toString(), u"ok"_s);
+    // Replayed into the database, the journal is emptied.
+    QCOMPARE(QFileInfo(dbPath() + u".pending"_s).size(), 0);
+}
+
+void TestUsage::journalRowsAreNotWrittenTwice()
+{
+    // Committed rows stay in the journal until it is emptied; a journal that still holds
+    // them (a crash right after the commit) must not write them again.
+    {
+        UsageRecorder recorder;
+        QCOMPARE(recorder.open(dbPath()), QString());
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(recorder.record(makeRecord(u"once"_s, i)));
+        recorder.flush();
+    }
+    QList<onegate::UsageJournal::Entry> entries;
+    for (int i = 0; i < 10; ++i)
+        entries.append({i + 1, makeRecord(u"once"_s, i)});
+    entries.append({11, makeRecord(u"new"_s, 99)});
+    QFile journal(dbPath() + u".pending"_s);
+    QVERIFY(journal.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    for (const onegate::UsageJournal::Entry &entry : std::as_const(entries))
+        journal.write(onegate::UsageJournal::encode(entry));
+    journal.write("OGU1\0\0");  // a torn last write: ignored
+    journal.close();
+
+    UsageRecorder recorder;
+    QCOMPARE(recorder.open(dbPath()), QString());
+    recorder.flush();
+    RawDb raw(dbPath());
+    QCOMPARE(raw.scalar(u"SELECT COUNT(*) FROM usage WHERE requested_model = 'once'"_s).toInt(), 10);
+    QCOMPARE(raw.scalar(u"SELECT COUNT(*) FROM usage WHERE requested_model = 'new'"_s).toInt(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestUsage)

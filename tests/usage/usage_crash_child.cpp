@@ -1,8 +1,12 @@
-// Helper for tst_usage's kill -9 test. Usage:
+// Helper for tst_usage's kill -9 tests. Usage:
 //   usage_crash_child <database> <rows> <tag> [keep-writing: 0|1]
 // Records <rows> rows whose requested_model is <tag>, waits until the last one's
 // `committed` callback ran, prints "committed", then idles (or keeps writing other rows,
 // so the kill can land in the middle of a transaction) until the test kills it.
+//   usage_crash_child <database> <rows> <tag> journal
+// Opens the recorder, prints "open", waits for a line on stdin (the test then holds the
+// database's write lock), records the rows without waiting for any commit, prints
+// "journaled" if every record() reported the row durable, and idles.
 #include "usage/UsageRecorder.h"
 
 #include <QCoreApplication>
@@ -50,6 +54,21 @@ int main(int argc, char **argv)
     if (!error.isEmpty()) {
         std::fprintf(stderr, "%s\n", error.toLocal8Bit().constData());
         return 1;
+    }
+
+    if (args.value(4) == u"journal"_s) {
+        std::fputs("open\n", stdout);
+        std::fflush(stdout);
+        char line[16];
+        if (!std::fgets(line, sizeof line, stdin))
+            return 3;
+        bool durable = true;
+        for (int i = 0; i < rows; ++i)
+            durable = recorder.record(makeRecord(tag, i)) && durable;
+        std::fputs(durable ? "journaled\n" : "not journaled\n", stdout);
+        std::fflush(stdout);
+        QTimer::singleShot(60000, &app, &QCoreApplication::quit);
+        return app.exec();
     }
 
     QTimer writer;
