@@ -4,16 +4,24 @@ namespace onegate {
 
 HttpConnectionPool::HttpConnectionPool(QObject *parent)
     : QObject(parent)
-    , m_tls(QSslConfiguration::defaultConfiguration())
+    , m_expiry(this)  // a child, so it moves with the pool to the gateway thread
 {
-    // Providers that offer HTTP/2 would pick it by ALPN; this client speaks HTTP/1.1.
-    m_tls.setAllowedNextProtocols({QSslConfiguration::NextProtocolHttp1_1});
     m_clock.start();
     m_expiry.setInterval(kIdleMs / 3);
     connect(&m_expiry, &QTimer::timeout, this, &HttpConnectionPool::expire);
 }
 
 HttpConnectionPool::~HttpConnectionPool() = default;
+
+const QSslConfiguration &HttpConnectionPool::tlsConfiguration()
+{
+    if (!m_tls) {
+        m_tls = QSslConfiguration::defaultConfiguration();
+        // Providers that offer HTTP/2 would pick it by ALPN; this client speaks HTTP/1.1.
+        m_tls->setAllowedNextProtocols({QSslConfiguration::NextProtocolHttp1_1});
+    }
+    return *m_tls;
+}
 
 int HttpConnectionPool::idleCount() const
 {
@@ -34,7 +42,7 @@ HttpConnection *HttpConnectionPool::acquire(const HttpOrigin &origin, bool fresh
             drop(connection);
         }
     }
-    auto *connection = new HttpConnection(origin, origin.tls ? &m_tls : nullptr, this);
+    auto *connection = new HttpConnection(origin, origin.tls ? &tlsConfiguration() : nullptr, this);
     m_live.insert(connection);
     connect(connection, &HttpConnection::closed, this, [this, connection] { drop(connection); });
     return connection;

@@ -10,6 +10,8 @@
 #include <QSslConfiguration>
 #include <QTimer>
 
+#include <optional>
+
 namespace onegate {
 
 // Keep-alive connections to a provider's origins, reused most-recently-used first so a
@@ -29,6 +31,9 @@ public:
 
     // TLS settings for new connections (default: the system's CAs, HTTP/1.1 by ALPN).
     void setTlsConfiguration(const QSslConfiguration &tls) { m_tls = tls; }
+    // The settings in use; made on the first TLS connection, so that a gateway with only
+    // plain-HTTP providers never loads the TLS library (a few MB of resident memory).
+    const QSslConfiguration &tlsConfiguration();
 
     // An idle open connection to `origin`, or a new one (which connects on its first
     // send); always a new one when `fresh`.
@@ -48,7 +53,7 @@ private:
     void drop(HttpConnection *connection);
     void expire();
 
-    QSslConfiguration m_tls;
+    std::optional<QSslConfiguration> m_tls;
     QHash<HttpOrigin, QList<Idle>> m_idle;
     QElapsedTimer m_clock;
     QTimer m_expiry;

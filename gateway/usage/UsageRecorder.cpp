@@ -76,7 +76,7 @@ public:
     // False with *open false when the recorder is not open (nothing queued).
     bool enqueue(const UsageRecord &record, bool *open)
     {
-        bool schedule = false;
+        Wake schedule = Wake::None;
         bool journaled = false;
         {
             QMutexLocker lock(&m_mutex);
@@ -92,29 +92,30 @@ public:
                 else
                     entry.sequence = 0;
             }
+            const bool waitsForDatabase = entry.sequence == 0;
             m_records.append(std::move(entry));
-            schedule = scheduleDrain();
+            // A journaled row is safe already: it waits up to kBatchMs so that rows share
+            // transactions. One that is not journaled is only safe once committed.
+            schedule = scheduleDrain(waitsForDatabase || m_records.size() >= kBatchRows);
         }
-        if (schedule)
-            QMetaObject::invokeMethod(this, &UsageWorker::drain, Qt::QueuedConnection);
+        post(schedule);
         return journaled;
     }
 
     // Any thread. Releases `callback` after the next commit (at once when not open).
     void afterCommit(Callback callback)
     {
-        bool schedule = false;
+        Wake schedule = Wake::None;
         bool queued = false;
         {
             QMutexLocker lock(&m_mutex);
             if (m_open) {
                 m_callbacks.append(std::exchange(callback, Callback{}));
                 queued = true;
-                schedule = scheduleDrain();
+                schedule = scheduleDrain(true);
             }
         }
-        if (schedule)
-            QMetaObject::invokeMethod(this, &UsageWorker::drain, Qt::QueuedConnection);
+        post(schedule);
         if (!queued)
             release(callback);
     }
@@ -195,6 +196,8 @@ public:
         // The timer lives on this thread and must die here, before the worker moves home.
         delete m_pruneTimer;
         m_pruneTimer = nullptr;
+        delete m_batchTimer;
+        m_batchTimer = nullptr;
         m_store.reset();
         QMutexLocker lock(&m_mutex);
         m_journal.close();
@@ -240,7 +243,10 @@ public:
             entries.swap(m_records);
             callbacks.swap(m_callbacks);
             m_drainScheduled = false;
+            m_promptDrainScheduled = false;
         }
+        if (m_batchTimer)
+            m_batchTimer->stop();
         if (!entries.isEmpty())
             commit(entries);
         for (Callback &callback : callbacks)
@@ -299,12 +305,44 @@ private:
     UsageRecorder *m_owner;
     std::unique_ptr<UsageStore> m_store;  // storage thread only
     QTimer *m_pruneTimer = nullptr;       // storage thread only
+    QTimer *m_batchTimer = nullptr;       // storage thread only
     qint64 m_retentionDays = 0;           // storage thread only
     std::atomic<qint64> m_dropped{0};
 
     // Under m_mutex. One wake-up per batch, not per record: what arrives while a drain
     // is pending rides along with it. True when the caller must post it.
-    bool scheduleDrain() { return !std::exchange(m_drainScheduled, true); }
+    // `prompt`: drain on the next turn of the storage thread's loop, else within kBatchMs.
+    enum class Wake { None, Batch, Prompt };
+    Wake scheduleDrain(bool prompt)
+    {
+        if (prompt)
+            return std::exchange(m_promptDrainScheduled, true) ? Wake::None : Wake::Prompt;
+        return std::exchange(m_drainScheduled, true) ? Wake::None : Wake::Batch;
+    }
+    // Outside m_mutex.
+    void post(Wake wake)
+    {
+        if (wake == Wake::Prompt)
+            QMetaObject::invokeMethod(this, &UsageWorker::drain, Qt::QueuedConnection);
+        else if (wake == Wake::Batch)
+            QMetaObject::invokeMethod(this, &UsageWorker::startBatchTimer, Qt::QueuedConnection);
+    }
+    // Storage thread.
+    void startBatchTimer()
+    {
+        if (!m_store)
+            return;  // closed meanwhile: closeStore() drained everything
+        if (!m_batchTimer) {
+            m_batchTimer = new QTimer(this);
+            m_batchTimer->setSingleShot(true);
+            QObject::connect(m_batchTimer, &QTimer::timeout, this, [this] { drain(); });
+        }
+        if (!m_batchTimer->isActive())
+            m_batchTimer->start(kBatchMs);
+    }
+
+    static constexpr int kBatchMs = 25;
+    static constexpr qsizetype kBatchRows = 1000;
 
     static constexpr qint64 kJournalRewriteBytes = 4 * 1024 * 1024;
 
@@ -313,7 +351,8 @@ private:
     QList<Callback> m_callbacks;
     UsageJournal m_journal;
     qint64 m_sequence = 0;  // the journal's last entry
-    bool m_drainScheduled = false;
+    bool m_drainScheduled = false;        // a batch drain is on its way
+    bool m_promptDrainScheduled = false;  // a drain on the next loop turn is on its way
     bool m_open = false;
 };
 
