@@ -255,8 +255,11 @@ if [ "$HTTPS" = 1 ]; then
       echo "    upstream up2 { server 127.0.0.1:$UP2; keepalive 64; keepalive_requests 1000000; }"
       echo "    ssl_certificate $WORK/tls/cert.pem;"
       echo "    ssl_certificate_key $WORK/tls/key.pem;"
-      echo "    server { listen 127.0.0.1:$T1 ssl;"; nginx_location http://up1; echo "    }"
-      echo "    server { listen 127.0.0.1:$T2 ssl;"; nginx_location http://up2; echo "    }"
+      # http2 as real providers offer it: a client that negotiates it by ALPN gets it
+      # (QNetworkAccessManager, under ONEGATE_UPSTREAM_TRANSPORT=qnam); OneGate's own
+      # client asks for http/1.1.
+      echo "    server { listen 127.0.0.1:$T1 ssl http2;"; nginx_location http://up1; echo "    }"
+      echo "    server { listen 127.0.0.1:$T2 ssl http2;"; nginx_location http://up2; echo "    }"
       echo "    server { listen 127.0.0.1:$D1;"; nginx_location http://up1; echo "    }"
       echo "    server { listen 127.0.0.1:$D2;"; nginx_location http://up2; echo "    }"
       echo "}"; } >"$WORK/terminator.conf"
