@@ -7,6 +7,8 @@
 #include "core/ProviderTransport.h"
 
 #include <QProcess>
+#include <QRegularExpression>
+#include <QThread>
 #include <QSignalSpy>
 #include <QSslKey>
 #include <QSslServer>
@@ -16,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
 #include <functional>
 
 using namespace onegate;
@@ -142,6 +145,10 @@ Result finish(UpstreamCall *call, int timeoutMs = 5000)
 class TestHttpTransport : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // Qt reports misuse (a timer started from another thread, a socket used across
+    // threads) only as a warning: here every warning is a failure.
+    void init() { QTest::failOnWarning(QRegularExpression(QStringLiteral(".*"))); }
+    void worksOnTheThreadItWasMovedTo();
     void keepsConnectionsAlive();
     void writesTheRequest();
     void resendsOnceOnAStaleConnection();
@@ -157,6 +164,33 @@ private Q_SLOTS:
     void totalTimeoutEndsACall();
     void tlsWithATrustedCertificate();
 };
+
+void TestHttpTransport::worksOnTheThreadItWasMovedTo()
+{
+    // Made on one thread and moved to another, as the gateway's provider runtimes are:
+    // the pool, its connections and its expiry timer must all live on the new thread.
+    ScriptedServer server;
+    QThread thread;
+    thread.start();
+    auto *transport = new ProviderTransport(noProxy());
+    transport->moveToThread(&thread);
+    std::atomic<int> status{0};
+    std::atomic<int> idle{-1};
+    const quint16 port = server.port();
+    QMetaObject::invokeMethod(transport, [transport, port, &status, &idle] {
+        UpstreamCall *call = transport->start(post(port), {}, false, transport);
+        QObject::connect(call, &UpstreamCall::finished, transport, [transport, call, &status, &idle] {
+            call->deleteLater();
+            status = call->httpStatus();
+            idle = transport->connections().idleCount();
+        });
+    });
+    QTRY_COMPARE(status.load(), 200);
+    QCOMPARE(idle.load(), 1);
+    QMetaObject::invokeMethod(transport, [transport] { delete transport; }, Qt::BlockingQueuedConnection);
+    thread.quit();
+    QVERIFY(thread.wait(5000));
+}
 
 void TestHttpTransport::keepsConnectionsAlive()
 {
