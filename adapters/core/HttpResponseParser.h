@@ -48,7 +48,6 @@ public:
     }
 
     bool isComplete() const { return m_state == State::Complete; }
-    bool hasStarted() const { return m_state != State::StatusLine || !m_line.isEmpty(); }
     // The connection may carry another request after this response.
     bool keepAlive() const { return m_keepAlive; }
     QString errorText() const { return m_error; }
