@@ -235,13 +235,6 @@ void ChatExchange::translationFailed()
 
 void ChatExchange::keepAliveTick()
 {
-    // Writes only note their time (restarting the timer on every chunk would register a
-    // timer per chunk): a tick that comes early just waits out the rest of the silence.
-    const qint64 silentMs = m_setup.clock.elapsed() - m_lastWriteMs;
-    if (m_phase == Phase::Streaming && silentMs < m_setup.keepAliveMs) {
-        m_keepAlive.start(int(m_setup.keepAliveMs - silentMs));
-        return;
-    }
     // Nothing went to the client for keepAliveMs. While waiting, only a provider that
     // has begun answering (its first events are held) is worth committing to; before
     // that, failover matters more than a keep-alive.
@@ -249,10 +242,8 @@ void ChatExchange::keepAliveTick()
         beginStream();
     if (m_phase == Phase::Streaming)
         sendChunk(m_setup.dialect->keepAlive());
-    if (m_phase == Phase::Waiting || m_phase == Phase::Streaming) {
-        m_lastWriteMs = m_setup.clock.elapsed();
+    if (m_phase == Phase::Waiting || m_phase == Phase::Streaming)
         m_keepAlive.start(m_setup.keepAliveMs);
-    }
 }
 
 void ChatExchange::clientFrame(const QByteArray &frame, bool content)
@@ -496,10 +487,8 @@ void ChatExchange::sendChunk(const QByteArray &data)
     if (!clientConnected())
         return;
     m_responder.writeBody(data.isEmpty() ? QByteArray(kLastChunk) : httpChunk(data));
-    // To the kernel now: left in the socket's buffer, it would wait for a writability
-    // poll and cost a notifier toggle in the event dispatcher per chunk.
-    m_socket->flush();
-    m_lastWriteMs = m_setup.clock.elapsed();  // silence is counted from the last write
+    if (m_keepAlive.isActive())
+        m_keepAlive.start(m_setup.keepAliveMs);  // silence is counted from the last write
 }
 
 } // namespace onegate

@@ -135,7 +135,6 @@ private:
     QByteArray m_translatedEnd;                    // the translator's terminator
     std::optional<ApiError> m_translationError;
     QTimer m_keepAlive;
-    qint64 m_lastWriteMs = 0;              // m_setup.clock time of the last write to the client
     QTimer m_retryTimer;                   // a backoff between attempts
     Phase m_phase = Phase::Waiting;
     QList<QByteArray> m_prelude;  // stream frames without content, held until content comes
