@@ -64,8 +64,8 @@ fi
 STREAMS=${STREAMS_OPT:-200}                 # concurrent streams, each one connection
 STREAM_CHUNKS=5                             # content deltas per stream...
 STREAM_INTERVAL_MS=${INTERVAL_OPT:-40}      # ...40 ms apart: each stream lasts ~200 ms
-UPSTREAM_KEY=sk-bench-upstream-not-a-real-key
-ONEGATE_KEY=sk-bench-onegate-not-a-real-key
+UPSTREAM_KEY=sk-test-bench-upstream
+ONEGATE_KEY=sk-test-bench-onegate
 
 RUN_START=${EPOCHREALTIME/[.,]/}
 log() { printf '[%5.1fs] %s\n' "$(awk -v a="$RUN_START" -v b="${EPOCHREALTIME/[.,]/}" 'BEGIN{print (b-a)/1e6}')" "$*" >&2; }
