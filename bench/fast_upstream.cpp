@@ -16,6 +16,8 @@
 // one write). Prints `PORT <n>` on stdout once bound. Request bodies need Content-Length
 // (every client used by the bench sends one); pipelined requests are served one after
 // the other, never interleaved.
+#include "BenchUtil.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -40,6 +42,9 @@
 
 namespace {
 
+using bench::nowNs;
+using bench::startsWithNoCase;
+
 struct Options {
     int port = 0;
     int chunks = 5;
@@ -47,30 +52,6 @@ struct Options {
 };
 
 constexpr size_t kMaxRequestBytes = 4u << 20;  // 413 above this: a bench never sends more
-
-std::int64_t nowNs()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return std::int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
-// Case-insensitive prefix compare for header names.
-bool startsWithNoCase(std::string_view text, std::string_view prefix)
-{
-    if (text.size() < prefix.size())
-        return false;
-    for (size_t i = 0; i < prefix.size(); ++i) {
-        char a = text[i], b = prefix[i];
-        if (a >= 'A' && a <= 'Z')
-            a = char(a - 'A' + 'a');
-        if (b >= 'A' && b <= 'Z')
-            b = char(b - 'A' + 'a');
-        if (a != b)
-            return false;
-    }
-    return true;
-}
 
 // `"stream"` followed by optional blanks, a colon, optional blanks and `true`. Not a JSON
 // parser on purpose: the upstream must stay cheaper than any proxy in front of it.

@@ -21,6 +21,8 @@
 //                              start from outside.
 //
 // Output: `key=value` lines, nothing else on stdout. Only 127.0.0.1 is ever contacted.
+#include "BenchUtil.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -45,28 +47,8 @@
 
 namespace {
 
-std::int64_t nowNs()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return std::int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
-bool startsWithNoCase(std::string_view text, std::string_view prefix)
-{
-    if (text.size() < prefix.size())
-        return false;
-    for (size_t i = 0; i < prefix.size(); ++i) {
-        char a = text[i], b = prefix[i];
-        if (a >= 'A' && a <= 'Z')
-            a = char(a - 'A' + 'a');
-        if (b >= 'A' && b <= 'Z')
-            b = char(b - 'A' + 'a');
-        if (a != b)
-            return false;
-    }
-    return true;
-}
+using bench::nowNs;
+using bench::startsWithNoCase;
 
 // Incremental HTTP/1.1 response reader: headers, then a Content-Length, chunked or
 // close-delimited body. It de-chunks the body only to watch it for SSE `data:` lines; the
