@@ -7,11 +7,17 @@ HttpConnectionPool::HttpConnectionPool(QObject *parent)
     , m_expiry(this)  // a child, so it moves with the pool to the gateway thread
 {
     m_clock.start();
-    m_expiry.setInterval(kIdleMs / 3);
+    m_expiry.setInterval(m_idleMs / 3);
     connect(&m_expiry, &QTimer::timeout, this, &HttpConnectionPool::expire);
 }
 
 HttpConnectionPool::~HttpConnectionPool() = default;
+
+void HttpConnectionPool::setIdleTimeoutMs(int ms)
+{
+    m_idleMs = qMax(1, ms);
+    m_expiry.setInterval(qMax(1, m_idleMs / 3));
+}
 
 const QSslConfiguration &HttpConnectionPool::tlsConfiguration()
 {
@@ -87,7 +93,7 @@ void HttpConnectionPool::expire()
     QList<HttpConnection *> stale;
     for (const QList<Idle> &list : std::as_const(m_idle)) {
         for (const Idle &idle : list) {
-            if (now - idle.since >= kIdleMs)
+            if (now - idle.since >= m_idleMs)
                 stale.append(idle.connection);
         }
     }

@@ -42,6 +42,9 @@ public:
     // closed otherwise.
     void release(HttpConnection *connection);
 
+    // How long an idle connection is kept (kIdleMs; tests shorten it).
+    void setIdleTimeoutMs(int ms);
+
     int idleCount() const;
     int openCount() const { return int(m_live.size()); }
 
@@ -57,6 +60,7 @@ private:
     QHash<HttpOrigin, QList<Idle>> m_idle;
     QElapsedTimer m_clock;
     QTimer m_expiry;
+    int m_idleMs = kIdleMs;
     QSet<HttpConnection *> m_live;  // every connection not yet dropped
 };
 

@@ -156,6 +156,7 @@ private Q_SLOTS:
     void parallelCallsOpenParallelConnections();
     void abortClosesTheConnection();
     void idleConnectionClosedByProviderIsDropped();
+    void idleConnectionExpires();
     void closeDelimitedAnswer();
     void chunkedStreamArrivesInPieces();
     void refusesRedirects();
@@ -308,6 +309,17 @@ void TestHttpTransport::idleConnectionClosedByProviderIsDropped()
     QTRY_COMPARE(transport.connections().idleCount(), 0);
     QCOMPARE(finish(transport.start(post(server.port()), {}, false, nullptr)).status, 200);
     QCOMPARE(server.connections, 2);
+}
+
+void TestHttpTransport::idleConnectionExpires()
+{
+    ScriptedServer server;
+    ProviderTransport transport(noProxy());
+    transport.connections().setIdleTimeoutMs(150);
+    QCOMPARE(finish(transport.start(post(server.port()), {}, false, nullptr)).status, 200);
+    QCOMPARE(transport.connections().idleCount(), 1);
+    QTRY_COMPARE(transport.connections().openCount(), 0);
+    QTRY_COMPARE(server.open, 0);
 }
 
 void TestHttpTransport::closeDelimitedAnswer()
