@@ -30,6 +30,28 @@ bool hasToken(QByteArrayView list, QByteArrayView token)
 
 } // namespace
 
+qint64 httpChunkSize(QByteArrayView line)
+{
+    const qsizetype end = line.indexOf(';');
+    const QByteArrayView digits = line.first(end < 0 ? line.size() : end).trimmed();
+    if (digits.isEmpty() || digits.size() > 15)
+        return -1;
+    qint64 size = 0;
+    for (char c : digits) {
+        int v;
+        if (c >= '0' && c <= '9')
+            v = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            v = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            v = c - 'A' + 10;
+        else
+            return -1;
+        size = size * 16 + v;
+    }
+    return size;
+}
+
 QByteArray httpHeaderValue(const HttpHeaderList &headers, QByteArrayView name)
 {
     for (const auto &[key, value] : headers) {
@@ -186,23 +208,9 @@ bool HttpResponseParser::onHeadEnd(Sink &sink)
 
 bool HttpResponseParser::onChunkSize(const QByteArray &line)
 {
-    qsizetype end = line.indexOf(';');
-    QByteArrayView digits = QByteArrayView(line).first(end < 0 ? line.size() : end).trimmed();
-    if (digits.isEmpty() || digits.size() > 15)
+    const qint64 size = httpChunkSize(line);
+    if (size < 0)
         return fail(QStringLiteral("the provider sent an invalid chunk size"));
-    qint64 size = 0;
-    for (char c : digits) {
-        int v;
-        if (c >= '0' && c <= '9')
-            v = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            v = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            v = c - 'A' + 10;
-        else
-            return fail(QStringLiteral("the provider sent an invalid chunk size"));
-        size = size * 16 + v;
-    }
     m_remaining = size;
     m_state = size == 0 ? State::Trailers : State::ChunkData;
     return true;

@@ -74,6 +74,11 @@ private:
     QString m_error;
 };
 
+// The size a chunk-size line announces (RFC 9112 section 7.1: hex digits, optionally
+// `;extensions`), or -1 when it is not one: no digits, not hex, a sign or 0x, more than
+// 15 digits. Shared by the request framing (clients) and this parser (providers).
+qint64 httpChunkSize(QByteArrayView line);
+
 // The value of the first header called `name` (ASCII case-insensitive), or empty.
 QByteArray httpHeaderValue(const HttpHeaderList &headers, QByteArrayView name);
 

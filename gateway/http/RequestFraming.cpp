@@ -1,5 +1,7 @@
 #include "RequestFraming.h"
 
+#include "core/HttpResponseParser.h"
+
 #include "http/EndpointTable.h"
 
 namespace onegate {
@@ -81,12 +83,8 @@ bool RequestFraming::scan(const char *data, qint64 size)
                 m_state = State::Headers;
                 break;
             }
-            const QByteArray digits = line.left(line.indexOf(';') < 0 ? line.size() : line.indexOf(';')).trimmed();
-            bool ok = !digits.isEmpty() && digits.size() <= 15;
-            for (const char d : digits)
-                ok = ok && ((d >= '0' && d <= '9') || (d >= 'a' && d <= 'f') || (d >= 'A' && d <= 'F'));
-            const qint64 chunk = ok ? digits.toLongLong(&ok, 16) : -1;
-            if (!ok || chunk < 0) {
+            const qint64 chunk = httpChunkSize(line);
+            if (chunk < 0) {
                 refuse(400, "Bad Request", QStringLiteral("malformed chunked body"));
                 return false;
             }
